@@ -1,0 +1,36 @@
+"""
+### CBS ingest
+
+Downloads the CBS open data tables of the catalog (Kerncijfers wijken en buurten per year, Gebieden in
+Nederland) through the `cbsodata` client, keeps every raw response in the immutable landing zone with
+a manifest entry, and loads each table into the warehouse's `raw` schema in one transaction.
+The CBS host is the setting `ZICHT_CBS_HOST` (the real CBS, or the local synthetic server).
+Produces the Asset `zicht_raw_cbs`, which schedules the warehouse build.
+"""
+
+import pendulum
+from airflow.sdk import dag, task
+
+from zicht.orchestration import DEFAULT_ARGS, RAW_CBS
+
+
+@dag(
+    dag_id="zicht_cbs_ingest",
+    schedule="@monthly",
+    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=["zicht", "ingest", "cbs"],
+    doc_md=__doc__,
+)
+def zicht_cbs_ingest():
+    @task(outlets=[RAW_CBS])
+    def ingest_cbs_tables() -> list[dict]:
+        from zicht.cbs import ingest_cbs_tables as ingest
+
+        return [result.summary() for result in ingest()]
+
+    ingest_cbs_tables()
+
+
+zicht_cbs_ingest()

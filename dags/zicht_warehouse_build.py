@@ -1,0 +1,34 @@
+"""
+### Warehouse build
+
+Runs `dbt build` on the warehouse (staging, intermediate and marts, with their tests and unit tests)
+whenever new raw data has landed. One task: see docs/orchestration.md for why dbt runs as one
+`dbt build` rather than one Airflow task per model. Produces the Asset `zicht_marts`.
+"""
+
+import pendulum
+from airflow.sdk import dag, task
+
+from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS
+
+
+@dag(
+    dag_id="zicht_warehouse_build",
+    schedule=[RAW_CBS],
+    start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
+    catchup=False,
+    default_args=DEFAULT_ARGS,
+    tags=["zicht", "dbt"],
+    doc_md=__doc__,
+)
+def zicht_warehouse_build():
+    @task(outlets=[MARTS])
+    def dbt_build() -> None:
+        from zicht.transform import build_warehouse
+
+        print(build_warehouse())
+
+    dbt_build()
+
+
+zicht_warehouse_build()

@@ -1,0 +1,131 @@
+"""The embedded Airflow: SQLite metadata under data/airflow, the repo's dags/, demo login.
+
+Production runs Airflow from docker-compose.yml with its own configuration; this module only sets up
+the one-machine default and refuses to do so when ZICHT_ENV=production.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from zicht.settings import PROJECT_ROOT, Settings, get_settings
+
+AIRFLOW_HOST = "127.0.0.1"
+AIRFLOW_PORT = 8080
+DEMO_USER = "admin"
+DEMO_PASSWORD = "zicht-demo"
+
+
+def airflow_home(settings: Settings) -> Path:
+    return settings.data_dir / "airflow"
+
+
+def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
+    settings = settings or get_settings()
+    if os.environ.get("ZICHT_ENV") == "production":
+        raise RuntimeError("the embedded Airflow (demo login) is not for production; use docker-compose.yml")
+    home = airflow_home(settings)
+    home.mkdir(parents=True, exist_ok=True)
+    passwords = home / "simple_auth_manager_passwords.json"
+    passwords.write_text(json.dumps({DEMO_USER: DEMO_PASSWORD}))
+    base_url = f"http://{AIRFLOW_HOST}:{AIRFLOW_PORT}"
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{DEMO_USER}:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{base_url}/execution/",
+        "AIRFLOW__API__HOST": AIRFLOW_HOST,
+        "AIRFLOW__API__PORT": str(AIRFLOW_PORT),
+        "AIRFLOW__API__BASE_URL": base_url,
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "DO_NOT_TRACK": "1",
+        "ZICHT_DATA_DIR": str(settings.data_dir),
+        "ZICHT_SCALE": settings.scale,
+        "ZICHT_CBS_HOST": settings.cbs_host,
+        "ZICHT_CBS_HTTPS": "true" if settings.cbs_https else "false",
+    }
+
+
+def airflow_executable() -> Path:
+    return Path(sys.executable).parent / "airflow"
+
+
+def run_airflow(*args: str, settings: Settings | None = None, check: bool = True) -> str:
+    completed = subprocess.run(
+        [str(airflow_executable()), *args],
+        env={**os.environ, **airflow_environment(settings)},
+        capture_output=True,
+        text=True,
+    )
+    output = completed.stdout + completed.stderr
+    if check and completed.returncode != 0:
+        raise RuntimeError(f"airflow {' '.join(args)} failed (exit {completed.returncode}):\n{output[-6000:]}")
+    return output
+
+
+def migrate(settings: Settings | None = None) -> None:
+    run_airflow("db", "migrate", settings=settings)
+
+
+def api_url(path: str) -> str:
+    return f"http://{AIRFLOW_HOST}:{AIRFLOW_PORT}{path}"
+
+
+def api_token() -> str:
+    import requests
+
+    response = requests.post(
+        api_url("/auth/token"), json={"username": DEMO_USER, "password": DEMO_PASSWORD}, timeout=30
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+def trigger_and_wait_for_chain(
+    first_dag: str, last_dag: str, timeout_seconds: float = 1800, poll_seconds: float = 3
+) -> dict:
+    """Trigger first_dag through the REST API and wait until last_dag (run by Assets) has finished.
+
+    Returns the last DAG run; raises when any run of the chain fails or time runs out.
+    """
+    import requests
+
+    headers = {"Authorization": f"Bearer {api_token()}"}
+    started = time.time()
+    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started - 5))
+    response = requests.post(
+        api_url(f"/api/v2/dags/{first_dag}/dagRuns"),
+        json={"logical_date": None},
+        headers=headers,
+        timeout=30,
+    )
+    response.raise_for_status()
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        runs = requests.get(
+            api_url("/api/v2/dags/~/dagRuns"),
+            params={"run_after_gte": since, "limit": 100},
+            headers=headers,
+            timeout=30,
+        ).json()["dag_runs"]
+        failed = [run for run in runs if run["state"] == "failed" and run["dag_id"].startswith("zicht_")]
+        if failed:
+            raise RuntimeError(f"Airflow run failed: {failed[0]['dag_id']} {failed[0]['dag_run_id']}; "
+                               f"see the Airflow UI at {api_url('/')}")
+        done = [run for run in runs if run["dag_id"] == last_dag and run["state"] == "success"]
+        if done:
+            return done[0]
+        time.sleep(poll_seconds)
+    raise TimeoutError(f"{last_dag} did not finish within {timeout_seconds:.0f} s after triggering {first_dag}")

@@ -1,0 +1,135 @@
+"""The `zicht` command: every pipeline step by hand, the demo, and the operations around them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+
+from zicht.settings import get_settings
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from zicht.synth import generate
+
+    settings = get_settings()
+    scale = args.scale or settings.scale
+    seed = args.seed if args.seed is not None else settings.seed
+    out_dir = settings.data_dir / "synthetic" / scale
+    print(generate(scale, seed, out_dir))
+    return 0
+
+
+def _serve_cbs(args: argparse.Namespace) -> int:
+    from zicht.odata import serve_forever
+
+    serve_forever(get_settings().synthetic_dir, host=args.host, port=args.port)
+    return 0
+
+
+def _ingest_cbs(args: argparse.Namespace) -> int:
+    from zicht.cbs import ingest_cbs_tables
+
+    for result in ingest_cbs_tables(args.table or None):
+        print(json.dumps(result.summary()))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from zicht.transform import build_warehouse
+
+    print(build_warehouse())
+    return 0
+
+
+def _gate(args: argparse.Namespace) -> int:
+    from zicht.gate import run_gate
+
+    result = run_gate()
+    for dataset, outcome in result.outcomes.items():
+        print(f"{dataset}: {'passed' if outcome.success else 'FAILED'}")
+    return 0 if result.passed else 1
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from zicht.gate import GateFailed, gate_and_publish
+
+    try:
+        release = gate_and_publish()
+    except GateFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(json.dumps(asdict(release), indent=2))
+    return 0
+
+
+def _releases(args: argparse.Namespace) -> int:
+    from zicht.publish import list_releases
+
+    for release in list_releases():
+        print(f"{release.release_id}  gate {release.gate_run_id}  {json.dumps(release.tables)}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from zicht.demo import main
+
+    return main(wait=not args.no_wait)
+
+
+def _stop(args: argparse.Namespace) -> int:
+    from zicht.demo import stop_all
+
+    stop_all()
+    return 0
+
+
+def _airflow(args: argparse.Namespace) -> int:
+    from zicht.airflow_runtime import airflow_environment, airflow_executable
+
+    os.execve(str(airflow_executable()), ["airflow", *args.airflow_args], {**os.environ, **airflow_environment()})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zicht", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="generate the synthetic Netherlands")
+    generate.add_argument("--scale", choices=["demo", "national"])
+    generate.add_argument("--seed", type=int)
+    generate.set_defaults(handler=_generate)
+
+    serve = commands.add_parser("serve-cbs", help="serve the synthetic CBS tables over OData v3")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.set_defaults(handler=_serve_cbs)
+
+    ingest = commands.add_parser("ingest-cbs", help="land and load CBS tables (all of the catalog by default)")
+    ingest.add_argument("table", nargs="*", help="CBS table ids, e.g. 85984NED")
+    ingest.set_defaults(handler=_ingest_cbs)
+
+    commands.add_parser("build", help="dbt build the warehouse").set_defaults(handler=_build)
+    commands.add_parser("gate", help="run the quality suites without publishing").set_defaults(handler=_gate)
+    commands.add_parser("publish", help="run the quality gate and publish").set_defaults(handler=_publish)
+    commands.add_parser("releases", help="list publications").set_defaults(handler=_releases)
+
+    demo = commands.add_parser("demo", help="run the whole stack (make demo)")
+    demo.add_argument("--no-wait", action="store_true", help="leave the services running and return")
+    demo.set_defaults(handler=_demo)
+    commands.add_parser("stop", help="stop every service the demo started").set_defaults(handler=_stop)
+
+    airflow = commands.add_parser("airflow", help="run the airflow CLI with the embedded configuration")
+    airflow.add_argument("airflow_args", nargs=argparse.REMAINDER)
+    airflow.set_defaults(handler=_airflow)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""`make demo`: the whole embedded stack on one machine, every step timed, stopped by Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+from zicht import airflow_runtime, services
+from zicht.settings import get_settings
+from zicht.steps import step
+
+CBS_PORT = 8765
+SERVICES = ("superset", "airflow", "cbs-odata")
+
+
+def _use_local_cbs() -> None:
+    """The demo has no internet: the synthetic Netherlands stands in for CBS."""
+    os.environ["ZICHT_CBS_HOST"] = f"127.0.0.1:{CBS_PORT}"
+    os.environ["ZICHT_CBS_HTTPS"] = "false"
+
+
+def start_cbs_server() -> None:
+    from zicht.cbs.catalog import catalog_tables
+
+    settings = get_settings()
+    services.start(
+        "cbs-odata",
+        [sys.executable, "-m", "zicht.cli", "serve-cbs", "--port", str(CBS_PORT)],
+        env={"ZICHT_DATA_DIR": str(settings.data_dir), "ZICHT_SCALE": settings.scale},
+    )
+    first_table = catalog_tables()[0].table_id
+    services.wait_for_http(
+        f"http://127.0.0.1:{CBS_PORT}/ODataFeed/odata/{first_table}/?$format=json", 60, "cbs-odata"
+    )
+
+
+def start_airflow() -> None:
+    env = airflow_runtime.airflow_environment()
+    services.start("airflow", [str(airflow_runtime.airflow_executable()), "standalone"], env=env)
+    services.wait_for_http(airflow_runtime.api_url("/api/v2/monitor/health"), 240, "airflow")
+
+
+def stop_all() -> None:
+    for name in SERVICES:
+        if services.stop(name):
+            print(f"stopped {name}", flush=True)
+
+
+def bring_up() -> None:
+    from zicht.superset import setup_superset, start_superset
+    from zicht.synth import generate
+
+    settings = get_settings()
+    _use_local_cbs()
+    with step(f"generate the synthetic Netherlands ({settings.scale}, seed {settings.seed})"):
+        generate(settings.scale, settings.seed, settings.synthetic_dir)
+    with step(f"start the local CBS OData server on 127.0.0.1:{CBS_PORT}"):
+        start_cbs_server()
+    with step("migrate the Airflow metadata database (SQLite)"):
+        airflow_runtime.migrate()
+    with step("start Airflow (standalone) on 127.0.0.1:8080"):
+        start_airflow()
+    with step("run the pipeline in Airflow: ingest -> dbt build -> quality gate -> publish"):
+        run = airflow_runtime.trigger_and_wait_for_chain("zicht_cbs_ingest", "zicht_publish")
+        print(f"    zicht_publish run {run['dag_run_id']} succeeded", flush=True)
+    with step("set up Superset and import the dashboards"):
+        setup_superset()
+    with step("start Superset on 127.0.0.1:8088"):
+        start_superset()
+
+
+def main(wait: bool = True) -> int:
+    """Bring everything up; with wait, keep it running until Ctrl-C, SIGTERM or a service dies."""
+
+    def _interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        bring_up()
+        _print_addresses()
+        if not wait:
+            return 0
+        while all(services.running_pid(name) for name in SERVICES):
+            time.sleep(2)
+        print("a service stopped; shutting everything down", file=sys.stderr)
+        stop_all()
+        return 1
+    except KeyboardInterrupt:
+        stop_all()
+        return 0
+    except BaseException:
+        stop_all()
+        raise
+
+
+def _print_addresses() -> None:
+    from zicht.superset import demo_credentials
+
+    superset_user, superset_password = demo_credentials()
+    print(
+        "\nZicht is running:\n"
+        f"  Superset  http://127.0.0.1:8088  user {superset_user}  password {superset_password}\n"
+        f"  Airflow   {airflow_runtime.api_url('/')}  user {airflow_runtime.DEMO_USER}  "
+        f"password {airflow_runtime.DEMO_PASSWORD}\n"
+        "Press Ctrl-C (or run `make stop`) to stop everything.",
+        flush=True,
+    )

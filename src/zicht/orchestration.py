@@ -1,0 +1,18 @@
+"""What the Airflow DAGs share: the Assets that link them and their default task arguments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import Asset
+
+# Each Asset is a dataset a DAG produces; the next DAG is scheduled on it.
+RAW_CBS = Asset(name="zicht_raw_cbs", uri="file:///zicht/warehouse/raw/cbs")
+MARTS = Asset(name="zicht_marts", uri="file:///zicht/warehouse/marts")
+PUBLISHED = Asset(name="zicht_published", uri="file:///zicht/published")
+
+DEFAULT_ARGS = {
+    "owner": "zicht",
+    "retries": 2,
+    "retry_delay": timedelta(seconds=30),
+}

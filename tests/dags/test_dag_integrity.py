@@ -1,0 +1,56 @@
+"""Every DAG imports offline, is wired by Assets, and carries the project's defaults."""
+
+from pathlib import Path
+
+import pytest
+
+DAGS_FOLDER = Path(__file__).resolve().parents[2] / "dags"
+
+
+@pytest.fixture(scope="module")
+def dag_bag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(DAGS_FOLDER))
+
+
+def test_every_dag_file_imports_without_errors(dag_bag):
+    assert dag_bag.import_errors == {}
+    dag_files = {path.stem for path in DAGS_FOLDER.glob("*.py")}
+    assert {dag.dag_id for dag in dag_bag.dags.values()} == dag_files
+
+
+def test_dags_follow_the_conventions(dag_bag):
+    for dag in dag_bag.dags.values():
+        assert "zicht" in dag.tags, dag.dag_id
+        assert dag.catchup is False, dag.dag_id
+        assert dag.doc_md and dag.doc_md.strip(), dag.dag_id
+        for task in dag.tasks:
+            assert task.owner == "zicht", (dag.dag_id, task.task_id)
+
+
+def test_ingest_tasks_retry_and_the_gate_does_not(dag_bag):
+    ingest = dag_bag.get_dag("zicht_cbs_ingest")
+    assert all(task.retries >= 1 for task in ingest.tasks)
+    publish = dag_bag.get_dag("zicht_publish")
+    assert publish.get_task("quality_gate").retries == 0
+
+
+def test_assets_chain_ingest_to_build_to_publish(dag_bag):
+    from zicht.orchestration import MARTS, PUBLISHED, RAW_CBS
+
+    def outlets(dag_id):
+        return {outlet.name for task in dag_bag.get_dag(dag_id).tasks for outlet in task.outlets}
+
+    assert RAW_CBS.name in outlets("zicht_cbs_ingest")
+    assert MARTS.name in outlets("zicht_warehouse_build")
+    assert PUBLISHED.name in outlets("zicht_publish")
+    build_schedule = dag_bag.get_dag("zicht_warehouse_build").timetable.asset_condition
+    publish_schedule = dag_bag.get_dag("zicht_publish").timetable.asset_condition
+    assert RAW_CBS.name in repr(build_schedule)
+    assert MARTS.name in repr(publish_schedule)
+
+
+def test_publish_runs_only_after_the_gate(dag_bag):
+    publish = dag_bag.get_dag("zicht_publish")
+    assert publish.get_task("publish").upstream_task_ids == {"quality_gate"}
