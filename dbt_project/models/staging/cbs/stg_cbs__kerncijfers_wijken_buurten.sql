@@ -1,0 +1,29 @@
+-- One row per region and year of Kerncijfers wijken en buurten, with the region's name from the
+-- table's region dimension. CBS's region types become the levels used everywhere in Zicht.
+with kerncijfers as (
+    select * from {{ source('cbs', 'cbs_kerncijfers_wijken_buurten') }}
+),
+
+region_names as (
+    select * from {{ source('cbs', 'cbs_kerncijfers_wijken_buurten__regions') }}
+)
+
+select
+    kerncijfers.table_id,
+    cast(kerncijfers.period as integer) as period_year,
+    kerncijfers.WijkenEnBuurten as region_code,
+    kerncijfers.WijkenEnBuurten_raw as region_code_raw,
+    case lower(kerncijfers.SoortRegio)
+        when 'land' then 'nederland'
+        when 'gemeente' then 'gemeente'
+        when 'wijk' then 'wijk'
+        when 'buurt' then 'buurt'
+    end as region_type,
+    region_names.Title as region_name,
+    kerncijfers.Gemeentenaam as gemeente_name,
+    kerncijfers.AantalInwoners as inhabitants,
+    kerncijfers.OppervlakteLand as land_area_ha
+from kerncijfers
+left join region_names
+    on kerncijfers.table_id = region_names.table_id
+    and kerncijfers.WijkenEnBuurten = region_names.Key
