@@ -35,6 +35,8 @@ def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
     passwords.write_text(json.dumps({DEMO_USER: DEMO_PASSWORD}))
     base_url = f"http://{AIRFLOW_HOST}:{AIRFLOW_PORT}"
     return {
+        # `airflow standalone` starts its components as `airflow ...` from PATH.
+        "PATH": f"{airflow_executable().parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -105,14 +107,19 @@ def trigger_and_wait_for_chain(
     headers = {"Authorization": f"Bearer {api_token()}"}
     started = time.time()
     since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started - 5))
-    response = requests.post(
-        api_url(f"/api/v2/dags/{first_dag}/dagRuns"),
-        json={"logical_date": None},
-        headers=headers,
-        timeout=30,
-    )
-    response.raise_for_status()
     deadline = time.monotonic() + timeout_seconds
+    while True:
+        # Right after start-up the DAG processor may not have parsed the DAG yet (404): wait for it.
+        response = requests.post(
+            api_url(f"/api/v2/dags/{first_dag}/dagRuns"),
+            json={"logical_date": None},
+            headers=headers,
+            timeout=30,
+        )
+        if response.status_code != 404 or time.monotonic() > deadline:
+            break
+        time.sleep(poll_seconds)
+    response.raise_for_status()
     while time.monotonic() < deadline:
         runs = requests.get(
             api_url("/api/v2/dags/~/dagRuns"),

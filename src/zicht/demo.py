@@ -22,7 +22,7 @@ def _use_local_cbs() -> None:
 
 
 def start_cbs_server() -> None:
-    from zicht.cbs.catalog import catalog_tables
+    from zicht.cbs.catalog import list_catalog_tables
 
     settings = get_settings()
     services.start(
@@ -30,7 +30,7 @@ def start_cbs_server() -> None:
         [sys.executable, "-m", "zicht.cli", "serve-cbs", "--port", str(CBS_PORT)],
         env={"ZICHT_DATA_DIR": str(settings.data_dir), "ZICHT_SCALE": settings.scale},
     )
-    first_table = catalog_tables()[0].table_id
+    first_table = list_catalog_tables()[0].table_id
     services.wait_for_http(
         f"http://127.0.0.1:{CBS_PORT}/ODataFeed/odata/{first_table}/?$format=json", 60, "cbs-odata"
     )

@@ -43,18 +43,16 @@ def _sha256(path: Path) -> str:
 
 
 def _copy_marts(warehouse_path: Path, target: Path, datasets: list[str]) -> dict[str, int]:
-    connection = duckdb.connect(str(warehouse_path), read_only=True)
+    connection = duckdb.connect(str(target))
     try:
-        connection.execute(f"ATTACH '{target}' AS release")
+        connection.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
         row_counts = {}
         for dataset in datasets:
             connection.execute(
-                f"CREATE TABLE release.main.{dataset} AS SELECT * FROM {MARTS_SCHEMA}.{dataset}"
+                f"CREATE TABLE main.{dataset} AS SELECT * FROM warehouse.{MARTS_SCHEMA}.{dataset}"
             )
-            row_counts[dataset] = connection.execute(
-                f"SELECT count(*) FROM release.main.{dataset}"
-            ).fetchone()[0]
-        connection.execute("DETACH release")
+            row_counts[dataset] = connection.execute(f"SELECT count(*) FROM main.{dataset}").fetchone()[0]
+        connection.execute("DETACH warehouse")
     finally:
         connection.close()
     return row_counts
@@ -65,26 +63,35 @@ def publish(datasets: list[str], gate_run_id: str, settings: Settings | None = N
     settings = settings or get_settings()
     created = datetime.now(UTC)
     release_id = created.strftime("%Y%m%dT%H%M%S%fZ")
-    release_dir = settings.published_dir / "releases" / release_id
-    release_dir.mkdir(parents=True)
-    release_file = release_dir / "zicht.duckdb"
-    tables = _copy_marts(settings.warehouse_path, release_file, sorted(datasets))
-    release = Release(
-        release_id=release_id,
-        created_at=created.isoformat(),
-        gate_run_id=gate_run_id,
-        tables=tables,
-        sha256=_sha256(release_file),
-        path=str(release_file),
-    )
-    (release_dir / "release.json").write_text(json.dumps(asdict(release), indent=2))
-    release_file.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    releases_dir = settings.published_dir / "releases"
+    # Built under a hidden name and renamed when complete: a failed build leaves no release behind.
+    building_dir = releases_dir / f".building-{release_id}"
+    building_dir.mkdir(parents=True)
+    try:
+        tables = _copy_marts(settings.warehouse_path, building_dir / "zicht.duckdb", sorted(datasets))
+        release_dir = releases_dir / release_id
+        release_file = release_dir / "zicht.duckdb"
+        release = Release(
+            release_id=release_id,
+            created_at=created.isoformat(),
+            gate_run_id=gate_run_id,
+            tables=tables,
+            sha256=_sha256(building_dir / "zicht.duckdb"),
+            path=str(release_file),
+        )
+        (building_dir / "release.json").write_text(json.dumps(asdict(release), indent=2))
+        (building_dir / "zicht.duckdb").chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        os.replace(building_dir, release_dir)
+    except BaseException:
+        shutil.rmtree(building_dir, ignore_errors=True)
+        raise
     _make_live(release_file, settings.published_path)
     return release
 
 
 def _make_live(release_file: Path, live_path: Path) -> None:
     incoming = live_path.with_name(f".{live_path.name}.incoming")
+    incoming.unlink(missing_ok=True)
     shutil.copyfile(release_file, incoming)
     incoming.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     os.replace(incoming, live_path)
