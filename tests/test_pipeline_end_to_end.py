@@ -82,7 +82,9 @@ def test_published_inhabitants_match_the_synthetic_source(pipeline_run):
         ).fetchall()
     )
     assert gemeente_sum == national
-    levels = {row[0] for row in published.execute("select distinct region_level from region_population").fetchall()}
+    levels = {
+        row[0] for row in published.execute("select distinct region_level from region_population").fetchall()
+    }
     assert levels == {"nederland", "provincie", "riec", "gemeente", "wijk", "buurt"}
 
 

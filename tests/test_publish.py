@@ -18,7 +18,9 @@ def settings(tmp_path, monkeypatch):
     warehouse.execute("create schema raw; create schema marts; create schema staging")
     warehouse.execute("create table raw.cbs__secret as select 'GM0001' as code, 'private' as note")
     warehouse.execute("create table staging.stg_secret as select 1 as x")
-    warehouse.execute("create table marts.region_population as select 2025 as period_year, 100 as inhabitants")
+    warehouse.execute(
+        "create table marts.region_population as select 2025 as period_year, 100 as inhabitants"
+    )
     warehouse.execute("create table marts.unpublished as select 1 as x")
     warehouse.close()
     return settings
@@ -51,7 +53,9 @@ def test_each_publication_is_kept_and_listed(settings):
     assert [r.release_id for r in list_releases(settings)] == [first.release_id, second.release_id]
     live = duckdb.connect(str(settings.published_path), read_only=True)
     assert live.execute("select count(*) from region_population").fetchone()[0] == 2
-    manifest = json.loads((settings.published_dir / "releases" / second.release_id / "release.json").read_text())
+    manifest = json.loads(
+        (settings.published_dir / "releases" / second.release_id / "release.json").read_text()
+    )
     assert manifest["gate_run_id"] == "gate-2"
 
 

@@ -73,7 +73,9 @@ def run_airflow(*args: str, settings: Settings | None = None, check: bool = True
     )
     output = completed.stdout + completed.stderr
     if check and completed.returncode != 0:
-        raise RuntimeError(f"airflow {' '.join(args)} failed (exit {completed.returncode}):\n{output[-6000:]}")
+        raise RuntimeError(
+            f"airflow {' '.join(args)} failed (exit {completed.returncode}):\n{output[-6000:]}"
+        )
     return output
 
 
@@ -129,10 +131,14 @@ def trigger_and_wait_for_chain(
         ).json()["dag_runs"]
         failed = [run for run in runs if run["state"] == "failed" and run["dag_id"].startswith("zicht_")]
         if failed:
-            raise RuntimeError(f"Airflow run failed: {failed[0]['dag_id']} {failed[0]['dag_run_id']}; "
-                               f"see the Airflow UI at {api_url('/')}")
+            raise RuntimeError(
+                f"Airflow run failed: {failed[0]['dag_id']} {failed[0]['dag_run_id']}; "
+                f"see the Airflow UI at {api_url('/')}"
+            )
         done = [run for run in runs if run["dag_id"] == last_dag and run["state"] == "success"]
         if done:
             return done[0]
         time.sleep(poll_seconds)
-    raise TimeoutError(f"{last_dag} did not finish within {timeout_seconds:.0f} s after triggering {first_dag}")
+    raise TimeoutError(
+        f"{last_dag} did not finish within {timeout_seconds:.0f} s after triggering {first_dag}"
+    )

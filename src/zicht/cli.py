@@ -89,7 +89,9 @@ def _stop(args: argparse.Namespace) -> int:
 def _airflow(args: argparse.Namespace) -> int:
     from zicht.airflow_runtime import airflow_environment, airflow_executable
 
-    os.execve(str(airflow_executable()), ["airflow", *args.airflow_args], {**os.environ, **airflow_environment()})
+    os.execve(
+        str(airflow_executable()), ["airflow", *args.airflow_args], {**os.environ, **airflow_environment()}
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.set_defaults(handler=_serve_cbs)
 
-    ingest = commands.add_parser("ingest-cbs", help="land and load CBS tables (all of the catalog by default)")
+    ingest = commands.add_parser(
+        "ingest-cbs", help="land and load CBS tables (all of the catalog by default)"
+    )
     ingest.add_argument("table", nargs="*", help="CBS table ids, e.g. 85984NED")
     ingest.set_defaults(handler=_ingest_cbs)
 

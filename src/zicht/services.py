@@ -114,5 +114,6 @@ def wait_for_http(url: str, timeout_seconds: float, name: str) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
             last_error = str(error)
         time.sleep(1)
-    raise TimeoutError(f"{name} did not answer {url} within {timeout_seconds:.0f} s ({last_error}); "
-                       f"see {log_file(name)}")
+    raise TimeoutError(
+        f"{name} did not answer {url} within {timeout_seconds:.0f} s ({last_error}); see {log_file(name)}"
+    )
