@@ -4,50 +4,10 @@ Each DAG runs for real with `airflow dags test` (SQLite metadata in a throwaway 
 the Assets chain them; the published file is then read the way Superset reads it.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import duckdb
 import pytest
 
 pytestmark = pytest.mark.slow
-
-CHAIN = ["zicht_cbs_ingest", "zicht_warehouse_build", "zicht_publish"]
-
-
-@pytest.fixture(scope="module")
-def pipeline_run(tmp_path_factory):
-    from zicht.odata import serve
-    from zicht.synth import generate
-
-    data_dir = tmp_path_factory.mktemp("data")
-    env = {"ZICHT_DATA_DIR": str(data_dir), "ZICHT_SCALE": "demo", "ZICHT_SEED": "7"}
-    synthetic_dir = data_dir / "synthetic" / "demo"
-    generate("demo", 7, synthetic_dir)
-    server = serve(synthetic_dir, host="127.0.0.1", port=0)
-    env |= {"ZICHT_CBS_HOST": f"127.0.0.1:{server.port}", "ZICHT_CBS_HTTPS": "false"}
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        zicht = Path(sys.executable).parent / "zicht"
-        subprocess.run([str(zicht), "airflow", "db", "migrate"], check=True, capture_output=True)
-        logs = {}
-        for dag_id in CHAIN:
-            completed = subprocess.run(
-                [str(zicht), "airflow", "dags", "test", dag_id], capture_output=True, text=True
-            )
-            logs[dag_id] = completed.stdout + completed.stderr
-            assert completed.returncode == 0, f"{dag_id} failed:\n{logs[dag_id][-8000:]}"
-        yield data_dir, synthetic_dir
-    finally:
-        server.shutdown()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def test_published_file_holds_only_the_published_marts(pipeline_run):

@@ -97,12 +97,12 @@ def main(wait: bool = True) -> int:
 
 
 def _print_addresses() -> None:
-    from zicht.superset import demo_credentials
+    from zicht.superset import admin_credentials
 
-    superset_user, superset_password = demo_credentials()
+    superset = admin_credentials()
     print(
         "\nZicht is running:\n"
-        f"  Superset  http://127.0.0.1:8088  user {superset_user}  password {superset_password}\n"
+        f"  Superset  http://127.0.0.1:8088  user {superset.username}  password {superset.password}\n"
         f"  Airflow   {airflow_runtime.api_url('/')}  user {airflow_runtime.DEMO_USER}  "
         f"password {airflow_runtime.DEMO_PASSWORD}\n"
         "Press Ctrl-C (or run `make stop`) to stop everything.",

@@ -1,0 +1,114 @@
+"""Prepare Superset's metadata and load Zicht's assets; safe to run again at any time."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from zicht.superset.bundle import write_bundle_zip
+from zicht.superset.environment import (
+    IMPORT_SCRIPT,
+    SupersetEnvironment,
+    admin_credentials,
+    superset_environment,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SupersetCommandError(RuntimeError):
+    pass
+
+
+def _run(env: SupersetEnvironment, args: list[str], step: str) -> str:
+    log.info("superset setup: %s", step)
+    result = subprocess.run(
+        args,
+        env=env.process_env(),
+        cwd=env.state_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise SupersetCommandError(f"{step} failed (exit {result.returncode}):\n{output[-6000:]}")
+    return output
+
+
+def _create_admin(env: SupersetEnvironment) -> str:
+    credentials = admin_credentials()
+    output = _run(
+        env,
+        [
+            str(env.superset_bin),
+            "fab",
+            "create-admin",
+            "--username",
+            credentials.username,
+            "--firstname",
+            "Zicht",
+            "--lastname",
+            "Beheer",
+            "--email",
+            f"{credentials.username}@zicht.invalid",
+            "--password",
+            credentials.password,
+        ],
+        "fab create-admin",
+    )
+    # FAB exits 0 in every case; only its message tells an existing user from a failure.
+    if "already exists" in output:
+        return "admin already present"
+    if "created" not in output:
+        raise SupersetCommandError(
+            f"fab create-admin did not create {credentials.username!r}:\n{output[-3000:]}"
+        )
+    return f"admin {credentials.username!r} created"
+
+
+def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
+    """Migrate the metadata DB, ensure the admin user, sync roles and import the asset bundle.
+
+    Returns the wall time of each step in seconds.
+    """
+    env = env or superset_environment()
+    env.require_installed()
+    env.state_dir.mkdir(parents=True, exist_ok=True)
+    published_path = env.settings.published_path
+    if not published_path.exists():
+        # Superset imports fine without it, but every chart would fail: say so early.
+        log.warning("published file %s does not exist yet; charts stay empty until a publish", published_path)
+
+    timings: dict[str, float] = {}
+
+    def timed(step: str, action):
+        started = time.monotonic()
+        result = action()
+        timings[step] = round(time.monotonic() - started, 1)
+        log.info("superset setup: %s done in %.1f s", step, timings[step])
+        return result
+
+    timed("db upgrade", lambda: _run(env, [str(env.superset_bin), "db", "upgrade"], "db upgrade"))
+    timed("create admin", lambda: _create_admin(env))
+    timed("init", lambda: _run(env, [str(env.superset_bin), "init"], "init"))
+    with tempfile.TemporaryDirectory(prefix="zicht-superset-bundle-") as tmp:
+        bundle_zip = write_bundle_zip(Path(tmp) / "zicht_superset_bundle.zip", published_path)
+        timed(
+            "import bundle",
+            lambda: _run(
+                env,
+                [
+                    str(env.python_bin),
+                    str(IMPORT_SCRIPT),
+                    str(bundle_zip),
+                    "--username",
+                    admin_credentials().username,
+                ],
+                "import bundle",
+            ),
+        )
+    return timings

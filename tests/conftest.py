@@ -1,0 +1,47 @@
+"""Fixtures shared across the test folders."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PIPELINE_CHAIN = ["zicht_cbs_ingest", "zicht_warehouse_build", "zicht_publish"]
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory):
+    """The whole pipeline, once per test session: each DAG run for real with `airflow dags test`,
+    in the order the Assets chain them, against the local CBS server on a demo-scale Netherlands.
+
+    Yields (data_dir, synthetic_dir); the published file is data_dir/published/zicht.duckdb.
+    """
+    from zicht.odata import serve
+    from zicht.synth import generate
+
+    data_dir = tmp_path_factory.mktemp("pipeline_data")
+    env = {"ZICHT_DATA_DIR": str(data_dir), "ZICHT_SCALE": "demo", "ZICHT_SEED": "7"}
+    synthetic_dir = data_dir / "synthetic" / "demo"
+    generate("demo", 7, synthetic_dir)
+    server = serve(synthetic_dir, host="127.0.0.1", port=0)
+    env |= {"ZICHT_CBS_HOST": f"127.0.0.1:{server.port}", "ZICHT_CBS_HTTPS": "false"}
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        zicht = Path(sys.executable).parent / "zicht"
+        subprocess.run([str(zicht), "airflow", "db", "migrate"], check=True, capture_output=True)
+        for dag_id in PIPELINE_CHAIN:
+            completed = subprocess.run(
+                [str(zicht), "airflow", "dags", "test", dag_id], capture_output=True, text=True
+            )
+            output = completed.stdout + completed.stderr
+            assert completed.returncode == 0, f"{dag_id} failed:\n{output[-8000:]}"
+    finally:
+        server.shutdown()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    yield data_dir, synthetic_dir

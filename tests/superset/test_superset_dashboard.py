@@ -1,0 +1,302 @@
+"""End to end: a published DuckDB file -> Superset setup and server -> the dashboard in Chromium.
+
+Renders the file the pipeline published in this test session (the `pipeline_run` fixture), or a copy
+of the file ZICHT_SUPERSET_TEST_PUBLISHED names. Expected values are always read from that file with
+DuckDB, so what the page shows is checked against what was published.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+
+import duckdb
+import pytest
+import requests
+
+from zicht import services
+from zicht.settings import PROJECT_ROOT
+from zicht.superset import setup_superset, start_superset, stop_superset, superset_environment
+from zicht.superset.bundle import read_bundle
+from zicht.superset.environment import SupersetEnvironment, admin_credentials
+from zicht.superset.server import SERVICE, server_log_tail
+
+pytestmark = pytest.mark.slow
+
+DASHBOARD_SLUG = "zicht-bevolking-en-dichtheid"
+GEMEENTEN_CHART = "charts/gemeenten_inwoners_en_dichtheid.yaml"
+SCREENSHOT = PROJECT_ROOT / "artifacts" / "screenshots" / "superset_dashboard.png"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TOP_GEMEENTEN = 5
+
+CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
+LOADING = '.loading, [aria-label="Loading"]'
+RENDERED = '[data-test="chart-container"] table, .header-line, [class*="BigNumber"]'
+ERROR_STATE = '.ant-alert, [role="alert"]'
+SELECTORS = [CHART_HOLDER, LOADING, RENDERED, ERROR_STATE]
+# Settled: every chart placed on the dashboard is there, none is loading, each shows data or an error.
+ALL_CHARTS_SETTLED_JS = """([n, holderSel, loadingSel, renderedSel, errorSel]) => {
+    const holders = [...document.querySelectorAll(holderSel)];
+    return holders.length === n && holders.every(h =>
+        !h.querySelector(loadingSel) && (h.querySelector(renderedSel) || h.querySelector(errorSel)));
+}"""
+
+
+def _free_port() -> int:
+    # A free port, so the test never meets a Superset someone runs on 8088.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def superset(tmp_path_factory, request) -> Iterator[SupersetEnvironment]:
+    data_dir = tmp_path_factory.mktemp("zicht_data")
+    published = data_dir / "published" / "zicht.duckdb"
+    published.parent.mkdir(parents=True)
+    # The file the pipeline published (or one named by ZICHT_SUPERSET_TEST_PUBLISHED, for quick runs).
+    source = os.environ.get("ZICHT_SUPERSET_TEST_PUBLISHED")
+    if not source:
+        pipeline_data_dir, _ = request.getfixturevalue("pipeline_run")
+        source = pipeline_data_dir / "published" / "zicht.duckdb"
+    shutil.copyfile(source, published)
+
+    overrides = {
+        "ZICHT_DATA_DIR": str(data_dir),
+        "SUPERSET_PORT": str(_free_port()),
+        "SUPERSET_HOST": "127.0.0.1",
+    }
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    env = superset_environment()
+    try:
+        timings = setup_superset(env)
+        timings["start"] = start_superset(env, timeout=300)
+        print(f"\nSuperset timings (s): {timings}")
+        yield env
+    finally:
+        group = _read_group(env)
+        stop_superset(env)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if group is not None:
+            assert not _group_alive(group), f"Superset processes of group {group} survived stop_superset()"
+
+
+def _read_group(env: SupersetEnvironment) -> int | None:
+    return services.running_pid(SERVICE)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _fail_with_log(env: SupersetEnvironment, message: str) -> None:
+    pytest.fail(f"{message}\n--- Superset server log (tail) ---\n{server_log_tail(env)}", pytrace=False)
+
+
+def _expected(env: SupersetEnvironment) -> dict:
+    """What the dashboard must show, read from the published file itself."""
+    with duckdb.connect(str(env.settings.published_path), read_only=True) as con:
+        latest = con.execute("SELECT max(period_year) FROM main.region_population").fetchone()[0]
+        national = con.execute(
+            """SELECT inhabitants FROM main.region_population
+               WHERE region_level = 'nederland' AND period_year = ?""",
+            [latest],
+        ).fetchone()[0]
+        gemeenten = con.execute(
+            """SELECT region_name, inhabitants, population_density, population_density_index
+               FROM main.region_population WHERE region_level = 'gemeente' AND period_year = ?
+               ORDER BY inhabitants DESC""",
+            [latest],
+        ).fetchall()
+        # A figure from an older year that the latest year does not contain: it must not be shown.
+        stale = con.execute(
+            """SELECT inhabitants FROM main.region_population
+               WHERE region_level = 'gemeente' AND period_year < ?
+                 AND inhabitants NOT IN (SELECT inhabitants FROM main.region_population WHERE period_year = ?)
+               LIMIT 1""",
+            [latest, latest],
+        ).fetchone()
+    assert gemeenten, "the published file has no gemeenten for its latest year"
+    return {"latest": latest, "national": national, "gemeenten": gemeenten, "stale": stale and stale[0]}
+
+
+def _api_session(env: SupersetEnvironment) -> requests.Session:
+    credentials = admin_credentials()
+    session = requests.Session()
+    response = session.post(
+        f"{env.base_url}/api/v1/security/login",
+        json={
+            "username": credentials.username,
+            "password": credentials.password,
+            "provider": "db",
+            "refresh": False,
+        },
+        timeout=60,
+    )
+    if response.status_code != 200:
+        _fail_with_log(env, f"API login failed: {response.status_code} {response.text[:500]}")
+    session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+    return session
+
+
+def _chart_ids_by_uuid(env: SupersetEnvironment, session: requests.Session) -> dict[str, dict]:
+    query = json.dumps({"columns": ["id", "uuid", "datasource_id", "slice_name"], "page_size": 100})
+    response = session.get(f"{env.base_url}/api/v1/chart/", params={"q": query}, timeout=60)
+    assert response.status_code == 200, response.text[:500]
+    return {chart["uuid"]: chart for chart in response.json()["result"]}
+
+
+def test_chart_data_api_matches_duckdb(superset):
+    """The gemeenten chart's query, sent to POST /api/v1/chart/data, returns the published rows."""
+    chart_config = read_bundle()[GEMEENTEN_CHART]
+    params = chart_config["params"]
+    session = _api_session(superset)
+    chart = _chart_ids_by_uuid(superset, session).get(chart_config["uuid"])
+    assert chart is not None, "the gemeenten chart was not imported"
+
+    filters = [
+        {"col": f["subject"], "op": f["operator"], "val": f["comparator"]}
+        for f in params["adhoc_filters"]
+        if f["expressionType"] == "SIMPLE"
+    ]
+    orderby = [json.loads(item) for item in params["order_by_cols"]]
+    payload = {
+        "datasource": {"id": chart["datasource_id"], "type": "table"},
+        "queries": [
+            {
+                "columns": params["all_columns"],
+                "filters": filters,
+                "orderby": orderby,
+                "row_limit": params["row_limit"],
+            }
+        ],
+        "form_data": {**params, "slice_id": chart["id"]},
+        "result_format": "json",
+        "result_type": "full",
+    }
+    response = session.post(f"{superset.base_url}/api/v1/chart/data", json=payload, timeout=120)
+    if response.status_code != 200:
+        _fail_with_log(superset, f"chart data failed: {response.status_code} {response.text[:1000]}")
+    result = response.json()["result"][0]
+    assert result["status"] == "success", result.get("error")
+    got = [tuple(row[c] for c in params["all_columns"]) for row in result["data"]]
+    expected = _expected(superset)["gemeenten"]
+    assert len(got) == len(expected), f"Superset returned {len(got)} gemeenten, DuckDB has {len(expected)}"
+    for got_row, expected_row in zip(got, expected, strict=True):
+        assert got_row[:2] == expected_row[:2]
+        assert got_row[2:] == pytest.approx(expected_row[2:], rel=1e-9)
+
+
+def test_dashboard_renders_published_numbers(superset):
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    expected = _expected(superset)
+    dashboard = read_bundle()["dashboards/bevolking_en_dichtheid.yaml"]
+    n_charts = sum(
+        1 for node in dashboard["position"].values() if isinstance(node, dict) and node.get("type") == "CHART"
+    )
+    credentials = admin_credentials()
+    console_errors: list[str] = []
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(120_000)
+            # The telemetry pixel cannot load offline; never let the browser try.
+            page.route(re.compile(r".*scarf\.sh.*"), lambda route: route.abort())
+            page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+
+            page.goto(f"{superset.base_url}/login/", wait_until="domcontentloaded")
+            page.fill("#username", credentials.username)
+            page.fill("input[type=password]", credentials.password)
+            page.click("button[type=submit]")
+            page.wait_for_url(re.compile(r".*/superset/welcome.*"))
+
+            page.goto(
+                f"{superset.base_url}/superset/dashboard/{DASHBOARD_SLUG}/", wait_until="domcontentloaded"
+            )
+            holders = page.locator(CHART_HOLDER)
+            try:
+                page.wait_for_function(ALL_CHARTS_SETTLED_JS, arg=[n_charts, *SELECTORS], timeout=180_000)
+            except PlaywrightError as exc:
+                page.screenshot(
+                    path=str(SCREENSHOT.with_name("superset_dashboard_failed.png")), full_page=True
+                )
+                _fail_with_log(
+                    superset, f"charts did not finish rendering: {exc}\nconsole errors: {console_errors}"
+                )
+
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+            errors = holders.locator(ERROR_STATE)
+            if errors.count():
+                _fail_with_log(superset, f"chart error on the dashboard: {errors.all_inner_texts()}")
+            assert holders.count() == n_charts
+
+            body = page.inner_text("body")
+            assert "Zicht — Bevolking en dichtheid" in body
+            assert f"{expected['national']:,}" in body, f"Nederland total {expected['national']:,} not shown"
+            # Whole table cells, so 12,345 is never "found" inside 112,345.
+            cells = {
+                cell.strip()
+                for cell in re.split(r"[\t\n]+", holders.filter(has_text="Gemeenten").inner_text())
+            }
+            for name, inhabitants, density, index in expected["gemeenten"][:TOP_GEMEENTEN]:
+                for shown in (name, f"{inhabitants:,}", f"{density:,.1f}", f"{index:,.1f}"):
+                    assert shown in cells, f"{shown!r} ({name}) missing from the gemeenten chart"
+            if expected["stale"] is not None:
+                assert f"{expected['stale']:,}" not in cells, "older-year figure shown"
+        finally:
+            browser.close()
+    assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_setup_is_repeatable(superset):
+    """A second setup (server still running) overwrites in place: no 'already exists', no duplicates."""
+    setup_superset(superset)
+    session = _api_session(superset)
+    charts = _chart_ids_by_uuid(superset, session)
+    bundle_charts = {c["uuid"] for path, c in read_bundle().items() if path.startswith("charts/")}
+    assert set(charts) == bundle_charts
+    query = json.dumps(
+        {"filters": [{"col": "dashboard_title", "opr": "eq", "value": "Zicht — Bevolking en dichtheid"}]}
+    )
+    response = session.get(f"{superset.base_url}/api/v1/dashboard/", params={"q": query}, timeout=60)
+    assert response.status_code == 200, response.text[:500]
+    assert response.json()["count"] == 1
+    dashboard_charts = session.get(
+        f"{superset.base_url}/api/v1/dashboard/{DASHBOARD_SLUG}/charts", timeout=60
+    )
+    assert dashboard_charts.status_code == 200
+    assert {c["form_data"]["slice_id"] for c in dashboard_charts.json()["result"]} == {
+        c["id"] for c in charts.values()
+    }
+    database = session.get(f"{superset.base_url}/api/v1/database/", timeout=60).json()["result"]
+    assert [d["database_name"] for d in database] == ["zicht_published"]
