@@ -8,4 +8,5 @@ RUN UV_PROJECT_ENVIRONMENT=/opt/zicht/.venvs/superset uv sync --frozen --project
 COPY superset_assets ./superset_assets
 ENV PATH=/opt/zicht/.venvs/superset/bin:$PATH \
     SUPERSET_CONFIG_PATH=/opt/zicht/superset_assets/superset_config.py
-CMD ["superset", "run", "--host", "0.0.0.0", "--port", "8088", "--with-threads"]
+CMD ["gunicorn", "--bind", "0.0.0.0:8088", "--workers", "4", "--worker-class", "gthread", "--threads", "4", \
+     "--timeout", "120", "superset.app:create_app()"]

@@ -37,12 +37,24 @@ def running_pid(name: str) -> int | None:
     if not pid_file.exists():
         return None
     pid = int(pid_file.read_text().strip())
+    if _reaped(pid):
+        pid_file.unlink(missing_ok=True)
+        return None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         pid_file.unlink(missing_ok=True)
         return None
     return pid
+
+
+def _reaped(pid: int) -> bool:
+    """True when pid was our child and has exited (a zombie still answers kill(pid, 0))."""
+    try:
+        reaped_pid, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return reaped_pid == pid
 
 
 def start(name: str, command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
@@ -84,20 +96,12 @@ def stop(name: str, grace_seconds: float = 20.0) -> bool:
 
 
 def _group_alive(pgid: int) -> bool:
+    _reaped(pgid)  # a zombie leader would keep the group "alive"
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
-    # A zombie leader counts as gone; reap it when it is our child.
-    try:
-        os.waitpid(pgid, os.WNOHANG)
-    except ChildProcessError:
-        pass
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except ProcessLookupError:
-        return False
+    return True
 
 
 def wait_for_http(url: str, timeout_seconds: float, name: str) -> None:
