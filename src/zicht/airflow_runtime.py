@@ -40,6 +40,8 @@ def airflow_environment(settings: Settings | None = None) -> dict[str, str]:
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        # Two cores: a few task slots are plenty, and each LocalExecutor worker is a process.
+        "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{DEMO_USER}:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
@@ -99,16 +101,15 @@ def api_token() -> str:
 
 def trigger_and_wait_for_chain(
     first_dag: str, last_dag: str, timeout_seconds: float = 1800, poll_seconds: float = 3
-) -> dict:
+) -> list[dict]:
     """Trigger first_dag through the REST API and wait until last_dag (run by Assets) has finished.
 
-    Returns the last DAG run; raises when any run of the chain fails or time runs out.
+    Returns every zicht DAG run of the chain; raises when one fails or time runs out.
     """
     import requests
 
     headers = {"Authorization": f"Bearer {api_token()}"}
-    started = time.time()
-    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started - 5))
+    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5))
     deadline = time.monotonic() + timeout_seconds
     while True:
         # Right after start-up the DAG processor may not have parsed the DAG yet (404): wait for it.
@@ -129,16 +130,35 @@ def trigger_and_wait_for_chain(
             headers=headers,
             timeout=30,
         ).json()["dag_runs"]
-        failed = [run for run in runs if run["state"] == "failed" and run["dag_id"].startswith("zicht_")]
+        runs = [run for run in runs if run["dag_id"].startswith("zicht_")]
+        failed = [run for run in runs if run["state"] == "failed"]
         if failed:
             raise RuntimeError(
                 f"Airflow run failed: {failed[0]['dag_id']} {failed[0]['dag_run_id']}; "
                 f"see the Airflow UI at {api_url('/')}"
             )
-        done = [run for run in runs if run["dag_id"] == last_dag and run["state"] == "success"]
-        if done:
-            return done[0]
+        if any(run["dag_id"] == last_dag and run["state"] == "success" for run in runs):
+            return runs
         time.sleep(poll_seconds)
     raise TimeoutError(
         f"{last_dag} did not finish within {timeout_seconds:.0f} s after triggering {first_dag}"
     )
+
+
+def task_durations(runs: list[dict]) -> list[tuple[str, float]]:
+    """(dag_id.task_id, seconds) of every task instance of the given runs, in start order."""
+    import requests
+
+    headers = {"Authorization": f"Bearer {api_token()}"}
+    found = []
+    for run in runs:
+        instances = requests.get(
+            api_url(f"/api/v2/dags/{run['dag_id']}/dagRuns/{run['dag_run_id']}/taskInstances"),
+            headers=headers,
+            timeout=30,
+        ).json()["task_instances"]
+        found += [
+            (ti["start_date"] or "", f"{run['dag_id']}.{ti['task_id']}", ti["duration"] or 0.0)
+            for ti in instances
+        ]
+    return [(name, duration) for _, name, duration in sorted(found)]

@@ -63,10 +63,12 @@ def bring_up() -> None:
     with step("start Airflow (standalone) on 127.0.0.1:8080"):
         start_airflow()
     with step("run the pipeline in Airflow: ingest -> dbt build -> quality gate -> publish"):
-        run = airflow_runtime.trigger_and_wait_for_chain("zicht_cbs_ingest", "zicht_publish")
-        print(f"    zicht_publish run {run['dag_run_id']} succeeded", flush=True)
+        runs = airflow_runtime.trigger_and_wait_for_chain("zicht_cbs_ingest", "zicht_publish")
+        for task, seconds in airflow_runtime.task_durations(runs):
+            print(f"    {task}: {seconds:.1f} s", flush=True)
     with step("set up Superset and import the dashboards"):
-        setup_superset()
+        for superset_step, seconds in setup_superset().items():
+            print(f"    {superset_step}: {seconds:.1f} s", flush=True)
     with step("start Superset on 127.0.0.1:8088"):
         start_superset()
 
@@ -78,6 +80,8 @@ def main(wait: bool = True) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _interrupted)
+    # A shell that starts us in the background ignores SIGINT for us; Ctrl-C must still stop everything.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         bring_up()
         _print_addresses()
@@ -85,7 +89,11 @@ def main(wait: bool = True) -> int:
             return 0
         while all(services.running_pid(name) for name in SERVICES):
             time.sleep(2)
-        print("a service stopped; shutting everything down", file=sys.stderr)
+        time.sleep(5)  # `make stop` stops the services one by one: let it finish before judging
+        if not any(services.running_pid(name) for name in SERVICES):
+            print("stopped", flush=True)
+            return 0
+        print("a service stopped by itself; shutting everything down", file=sys.stderr)
         stop_all()
         return 1
     except KeyboardInterrupt:
