@@ -80,9 +80,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _stop(args: argparse.Namespace) -> int:
-    from zicht.demo import stop_all
+    from zicht.demo import stop_demo
 
-    stop_all()
+    stop_demo()
     return 0
 
 

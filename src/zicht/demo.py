@@ -13,6 +13,7 @@ from zicht.steps import step
 
 CBS_PORT = 8765
 SERVICES = ("superset", "airflow", "cbs-odata")
+DEMO = "demo"  # the foreground `zicht demo` itself, so that `make stop` can find it
 
 
 def _use_local_cbs() -> None:
@@ -46,6 +47,17 @@ def stop_all() -> None:
     for name in SERVICES:
         if services.stop(name):
             print(f"stopped {name}", flush=True)
+
+
+def stop_demo() -> None:
+    """`make stop`: ask a running `zicht demo` to shut down (it stops its services), then make sure."""
+    demo_pid = services.running_pid(DEMO)
+    if demo_pid is not None:
+        os.kill(demo_pid, signal.SIGTERM)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and services.running_pid(DEMO) is not None:
+            time.sleep(0.5)
+    stop_all()
 
 
 def bring_up() -> None:
@@ -82,6 +94,7 @@ def main(wait: bool = True) -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     # A shell that starts us in the background ignores SIGINT for us; Ctrl-C must still stop everything.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    services.register_current(DEMO)
     try:
         bring_up()
         _print_addresses()
@@ -89,10 +102,6 @@ def main(wait: bool = True) -> int:
             return 0
         while all(services.running_pid(name) for name in SERVICES):
             time.sleep(2)
-        time.sleep(5)  # `make stop` stops the services one by one: let it finish before judging
-        if not any(services.running_pid(name) for name in SERVICES):
-            print("stopped", flush=True)
-            return 0
         print("a service stopped by itself; shutting everything down", file=sys.stderr)
         stop_all()
         return 1
@@ -102,6 +111,8 @@ def main(wait: bool = True) -> int:
     except BaseException:
         stop_all()
         raise
+    finally:
+        services.unregister_current(DEMO)
 
 
 def _print_addresses() -> None:

@@ -76,6 +76,16 @@ def start(name: str, command: list[str], env: dict[str, str] | None = None, cwd:
     return process.pid
 
 
+def register_current(name: str) -> None:
+    """Record this process under name, for a foreground process that others must be able to find."""
+    _pid_file(name).write_text(str(os.getpid()))
+
+
+def unregister_current(name: str) -> None:
+    if running_pid(name) == os.getpid():
+        _pid_file(name).unlink(missing_ok=True)
+
+
 def stop(name: str, grace_seconds: float = 20.0) -> bool:
     """Stop a service and every process it started; True when something was running."""
     pid = running_pid(name)
