@@ -24,19 +24,20 @@ from zicht.orchestration import DEFAULT_ARGS, MARTS, PUBLISHED
 )
 def zicht_publish():
     @task
-    def quality_gate() -> str:
+    def quality_gate() -> dict:
         from zicht.gate import require_gate
 
-        return require_gate()
+        result = require_gate()
+        return {"gate_run_id": result.run_id, "datasets": sorted(result.outcomes)}
 
     @task(outlets=[PUBLISHED])
-    def publish(gate_run_id: str) -> dict:
+    def publish(passed: dict) -> dict:
         from dataclasses import asdict
 
-        from zicht.gate import published_datasets
         from zicht.publish import publish as publish_release
 
-        return asdict(publish_release(published_datasets(), gate_run_id=gate_run_id))
+        # Exactly the datasets that passed this gate run; nothing else is published.
+        return asdict(publish_release(passed["datasets"], gate_run_id=passed["gate_run_id"]))
 
     publish(quality_gate())
 

@@ -46,8 +46,8 @@ def run_gate(settings: Settings | None = None, run_id: str | None = None) -> Gat
     return GateResult(run_id=run_id, outcomes=outcomes)
 
 
-def require_gate(settings: Settings | None = None) -> str:
-    """Run the gate; return its run id when every suite passed, else raise GateFailed."""
+def require_gate(settings: Settings | None = None) -> GateResult:
+    """Run the gate; return its result when every suite passed, else raise GateFailed."""
     result = run_gate(settings)
     if not result.passed:
         failed = sorted(name for name, outcome in result.outcomes.items() if not outcome.success)
@@ -55,11 +55,11 @@ def require_gate(settings: Settings | None = None) -> str:
             f"quality gate {result.run_id} failed for {', '.join(failed)}; "
             f"publication blocked, the last good publication stays live"
         )
-    return result.run_id
+    return result
 
 
 def gate_and_publish(settings: Settings | None = None) -> Release:
     """Publish only what passed the gate; raise GateFailed (publishing nothing) when it did not."""
     settings = settings or get_settings()
-    run_id = require_gate(settings)
-    return publish(published_datasets(), gate_run_id=run_id, settings=settings)
+    result = require_gate(settings)
+    return publish(sorted(result.outcomes), gate_run_id=result.run_id, settings=settings)
