@@ -73,6 +73,21 @@ def _releases(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status(args: argparse.Namespace) -> int:
+    from zicht.ops.alerts import alert_from_health
+    from zicht.ops.health import collect_health
+    from zicht.ops.status_text import render_status
+
+    report = collect_health()
+    if args.alert:
+        alert_from_health(report)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else render_status(report))
+    # 0 all ok, 1 something needs attention, 2 the state could not be read: usable from cron and CI.
+    if report.unreadable:
+        return 2
+    return 1 if report.needs_attention else 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from zicht.demo import main
 
@@ -118,6 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("gate", help="run the quality suites without publishing").set_defaults(handler=_gate)
     commands.add_parser("publish", help="run the quality gate and publish").set_defaults(handler=_publish)
     commands.add_parser("releases", help="list publications").set_defaults(handler=_releases)
+
+    status = commands.add_parser(
+        "status", help="pipeline health: exit 0 all ok, 1 needs attention, 2 state unreadable"
+    )
+    status.add_argument("--json", action="store_true", help="print the report as JSON")
+    status.add_argument("--alert", action="store_true", help="also record (and send) alerts, once a day each")
+    status.set_defaults(handler=_status)
 
     demo = commands.add_parser("demo", help="run the whole stack (make demo)")
     demo.add_argument("--no-wait", action="store_true", help="leave the services running and return")

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from airflow.sdk import Asset
 
+from zicht.ops.alerts import on_failure_callback
+
 # Each Asset is a dataset a DAG produces; the next DAG is scheduled on it.
 RAW_CBS = Asset(name="zicht_raw_cbs", uri="file:///zicht/warehouse/raw/cbs")
 MARTS = Asset(name="zicht_marts", uri="file:///zicht/warehouse/marts")
@@ -15,4 +17,6 @@ DEFAULT_ARGS = {
     "owner": "zicht",
     "retries": 2,
     "retry_delay": timedelta(seconds=30),
+    # A failed task is recorded in data/ops/alerts.jsonl and sent when ZICHT_ALERT_WEBHOOK_URL is set.
+    "on_failure_callback": on_failure_callback,
 }

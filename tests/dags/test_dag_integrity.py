@@ -51,6 +51,14 @@ def test_assets_chain_ingest_to_build_to_publish(dag_bag):
     assert MARTS.name in repr(publish_schedule)
 
 
+def test_failed_tasks_raise_an_alert(dag_bag):
+    from zicht.ops.alerts import on_failure_callback
+
+    for dag in dag_bag.dags.values():
+        for task in dag.tasks:
+            assert on_failure_callback in (task.on_failure_callback or []), (dag.dag_id, task.task_id)
+
+
 def test_publish_runs_only_after_the_gate(dag_bag):
     publish = dag_bag.get_dag("zicht_publish")
     assert publish.get_task("publish").upstream_task_ids == {"quality_gate"}

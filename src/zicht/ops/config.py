@@ -1,0 +1,78 @@
+"""Operational settings: how old a publication or a source may become before someone should look.
+
+All from the environment, with defaults that fit the sources' publication rhythm:
+
+| variable | default | meaning |
+|---|---|---|
+| `ZICHT_MAX_PUBLICATION_AGE_HOURS` | `840` (35 d) | older publications need attention (CBS is monthly) |
+| `ZICHT_CADENCE_DAYS_CBS` | `35` | CBS tables are checked monthly |
+| `ZICHT_CADENCE_DAYS_KVK` | `8` | a KvK extract arrives weekly |
+| `ZICHT_CADENCE_DAYS_OM` | `35` | an OM extract arrives monthly |
+| `ZICHT_CADENCE_DAYS_<SOURCE>` | none | cadence of any other source |
+| `ZICHT_EXPECTED_SOURCES` | `cbs` | sources that must have landed (others count once they land) |
+| `ZICHT_ALERT_WEBHOOK_URL` | none | POST every alert as JSON to this URL |
+| `ZICHT_ALERT_TIMEOUT_SECONDS` | `5` | webhook timeout |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from zicht.settings import Settings
+
+DEFAULT_MAX_PUBLICATION_AGE_HOURS = 24 * 35
+DEFAULT_CADENCE_DAYS = {"cbs": 35.0, "kvk": 8.0, "om": 35.0}
+DEFAULT_EXPECTED_SOURCES = ("cbs",)
+DEFAULT_ALERT_TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class OpsSettings:
+    max_publication_age: timedelta = timedelta(hours=DEFAULT_MAX_PUBLICATION_AGE_HOURS)
+    cadence_days: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CADENCE_DAYS))
+    expected_sources: tuple[str, ...] = DEFAULT_EXPECTED_SOURCES
+    alert_webhook_url: str | None = None
+    alert_timeout_seconds: float = DEFAULT_ALERT_TIMEOUT_SECONDS
+
+    def cadence(self, source: str) -> timedelta | None:
+        """How often a source should land; None when nobody said (then that itself needs attention)."""
+        days = self.cadence_days.get(source.lower())
+        return None if days is None else timedelta(days=days)
+
+
+def _cadences_from_env() -> dict[str, float]:
+    cadences = dict(DEFAULT_CADENCE_DAYS)
+    prefix = "ZICHT_CADENCE_DAYS_"
+    for name, value in os.environ.items():
+        if name.startswith(prefix) and value.strip():
+            cadences[name[len(prefix) :].lower()] = float(value)
+    return cadences
+
+
+def get_ops_settings() -> OpsSettings:
+    expected = os.environ.get("ZICHT_EXPECTED_SOURCES")
+    return OpsSettings(
+        max_publication_age=timedelta(
+            hours=float(os.environ.get("ZICHT_MAX_PUBLICATION_AGE_HOURS", DEFAULT_MAX_PUBLICATION_AGE_HOURS))
+        ),
+        cadence_days=_cadences_from_env(),
+        expected_sources=DEFAULT_EXPECTED_SOURCES
+        if expected is None
+        else tuple(part.strip().lower() for part in expected.split(",") if part.strip()),
+        alert_webhook_url=os.environ.get("ZICHT_ALERT_WEBHOOK_URL") or None,
+        alert_timeout_seconds=float(
+            os.environ.get("ZICHT_ALERT_TIMEOUT_SECONDS", DEFAULT_ALERT_TIMEOUT_SECONDS)
+        ),
+    )
+
+
+def quarantine_dir(settings: Settings) -> Path:
+    """Where landing puts files it refused, one folder per source, each with a `*.reason.json`."""
+    return settings.data_dir / "quarantine"
+
+
+def alerts_path(settings: Settings) -> Path:
+    return settings.data_dir / "ops" / "alerts.jsonl"
