@@ -2,19 +2,20 @@
 ### Warehouse build
 
 Runs `dbt build` on the warehouse (staging, intermediate and marts, with their tests and unit tests)
-whenever new raw data has landed. One task: see docs/orchestration.md for why dbt runs as one
-`dbt build` rather than one Airflow task per model. Produces the Asset `zicht_marts`.
+whenever new raw data has landed (CBS tables or KvK/OM extracts). One task: see docs/orchestration.md
+for why dbt runs as one `dbt build` rather than one Airflow task per model. Produces the Asset
+`zicht_marts`.
 """
 
 import pendulum
 from airflow.sdk import dag, task
 
-from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS
+from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS, RAW_EXTRACTS
 
 
 @dag(
     dag_id="zicht_warehouse_build",
-    schedule=[RAW_CBS],
+    schedule=(RAW_CBS | RAW_EXTRACTS),
     start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
     catchup=False,
     default_args=DEFAULT_ARGS,

@@ -29,8 +29,10 @@ def pipeline_run(tmp_path_factory):
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
     try:
+        from zicht.airflow_runtime import migrate
+
+        migrate()
         zicht = Path(sys.executable).parent / "zicht"
-        subprocess.run([str(zicht), "airflow", "db", "migrate"], check=True, capture_output=True)
         for dag_id in PIPELINE_CHAIN:
             completed = subprocess.run(
                 [str(zicht), "airflow", "dags", "test", dag_id], capture_output=True, text=True

@@ -82,7 +82,13 @@ def run_airflow(*args: str, settings: Settings | None = None, check: bool = True
 
 
 def migrate(settings: Settings | None = None) -> None:
+    """Create or upgrade the metadata database and the pool that serialises warehouse writers."""
+    from zicht.orchestration import WAREHOUSE_POOL
+
     run_airflow("db", "migrate", settings=settings)
+    run_airflow(
+        "pools", "set", WAREHOUSE_POOL, "1", "one writer of the DuckDB warehouse at a time", settings=settings
+    )
 
 
 def api_url(path: str) -> str:

@@ -10,11 +10,17 @@ from zicht.ops.alerts import on_failure_callback
 
 # Each Asset is a dataset a DAG produces; the next DAG is scheduled on it.
 RAW_CBS = Asset(name="zicht_raw_cbs", uri="file:///zicht/warehouse/raw/cbs")
+RAW_EXTRACTS = Asset(name="zicht_raw_extracts", uri="file:///zicht/warehouse/raw/extracts")
 MARTS = Asset(name="zicht_marts", uri="file:///zicht/warehouse/marts")
 PUBLISHED = Asset(name="zicht_published", uri="file:///zicht/published")
 
+# DuckDB allows one writing process per file: every task that touches the warehouse takes this
+# one-slot pool, so DAGs started by different Assets never collide on the lock.
+WAREHOUSE_POOL = "zicht_warehouse"
+
 DEFAULT_ARGS = {
     "owner": "zicht",
+    "pool": WAREHOUSE_POOL,
     "retries": 2,
     "retry_delay": timedelta(seconds=30),
     # A failed task is recorded in data/ops/alerts.jsonl and sent when ZICHT_ALERT_WEBHOOK_URL is set.

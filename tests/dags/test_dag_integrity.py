@@ -59,6 +59,15 @@ def test_failed_tasks_raise_an_alert(dag_bag):
             assert on_failure_callback in (task.on_failure_callback or []), (dag.dag_id, task.task_id)
 
 
+def test_warehouse_tasks_share_the_one_writer_pool(dag_bag):
+    from zicht.orchestration import WAREHOUSE_POOL
+
+    for dag in dag_bag.dags.values():
+        for task in dag.tasks:
+            if not task.task_id.startswith("wait_for"):
+                assert task.pool == WAREHOUSE_POOL, (dag.dag_id, task.task_id)
+
+
 def test_publish_runs_only_after_the_gate(dag_bag):
     publish = dag_bag.get_dag("zicht_publish")
     assert publish.get_task("publish").upstream_task_ids == {"quality_gate"}
