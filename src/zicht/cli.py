@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from dataclasses import asdict
 
@@ -20,6 +21,34 @@ def _generate(args: argparse.Namespace) -> int:
     out_dir = settings.data_dir / "synthetic" / scale
     print(generate(scale, seed, out_dir))
     return 0
+
+
+def _generate_extracts(args: argparse.Namespace) -> int:
+    from zicht.extracts.inbox import inbox_dir
+    from zicht.synth.extract_files import generate_extracts
+
+    settings = get_settings()
+    out_dir = settings.synthetic_dir / "extracts"
+    files = generate_extracts(settings.scale, settings.seed, settings.synthetic_dir, out_dir)
+    for path in files:
+        print(path)
+    if args.to_inbox:
+        for path in files:
+            source = "kvk" if path.name.startswith("kvk") else "om"
+            target = inbox_dir(settings, source)
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / path.name)
+        print(f"copied {len(files)} files into {settings.data_dir / 'inbox'}")
+    return 0
+
+
+def _land_extracts(args: argparse.Namespace) -> int:
+    from zicht.extracts import land_inbox
+
+    outcomes = [outcome for source in args.source or ["kvk", "om"] for outcome in land_inbox(source)]
+    for outcome in outcomes:
+        print(json.dumps(outcome.summary()))
+    return 0 if all(outcome.outcome in {"loaded", "duplicate"} for outcome in outcomes) else 1
 
 
 def _serve_cbs(args: argparse.Namespace) -> int:
@@ -117,6 +146,16 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--scale", choices=["demo", "national"])
     generate.add_argument("--seed", type=int)
     generate.set_defaults(handler=_generate)
+
+    extracts = commands.add_parser(
+        "generate-extracts", help="write synthetic KvK and OM extract files for the generated Netherlands"
+    )
+    extracts.add_argument("--to-inbox", action="store_true", help="also drop them into data/inbox/<source>/")
+    extracts.set_defaults(handler=_generate_extracts)
+
+    land = commands.add_parser("land-extracts", help="land and load the files waiting in the inboxes")
+    land.add_argument("source", nargs="*", help="kvk, om (default: both)")
+    land.set_defaults(handler=_land_extracts)
 
     serve = commands.add_parser("serve-cbs", help="serve the synthetic CBS tables over OData v3")
     serve.add_argument("--host", default="127.0.0.1")

@@ -109,6 +109,22 @@ def load_extract(
     _in_transaction(warehouse_path, work)
 
 
+def ensure_raw_tables(warehouse_path: Path) -> None:
+    """Create the (empty) raw extract tables and manifest mirror where no extract has landed yet,
+    so the warehouse builds from CBS data alone before the first KvK or OM file arrives."""
+    from zicht.extracts.schemas import SCHEMAS
+
+    def work(con: duckdb.DuckDBPyConnection) -> None:
+        for schema in SCHEMAS.values():
+            con.execute(create_table_sql(schema))
+        columns = ", ".join(
+            f"{name} {'BIGINT' if kind == pa.int64() else 'VARCHAR'}" for name, kind in MANIFEST_COLUMNS
+        )
+        con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{MANIFEST_TABLE} ({columns})")
+
+    _in_transaction(warehouse_path, work)
+
+
 def sync_manifest_mirror(warehouse_path: Path, manifest_records: list[dict]) -> None:
     """Bring raw.extract_manifest in line with manifest.jsonl (after rejections and duplicates)."""
     _in_transaction(warehouse_path, lambda con: _replace_manifest_mirror(con, manifest_records))

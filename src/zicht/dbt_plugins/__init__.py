@@ -1,0 +1,1 @@
+"""dbt-duckdb plugins of Zicht (registered in dbt_project/profiles.yml)."""
