@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from zicht.settings import get_settings
 
@@ -49,6 +50,19 @@ def _land_extracts(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(json.dumps(outcome.summary()))
     return 0 if all(outcome.outcome in {"loaded", "duplicate"} for outcome in outcomes) else 1
+
+
+def _land_statline(args: argparse.Namespace) -> int:
+    from zicht.statline import land_statline_file
+    from zicht.statline.read import StatlineFileError
+
+    try:
+        result = land_statline_file(Path(args.file), table_id=args.table_id)
+    except (StatlineFileError, KeyError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(json.dumps(result.summary()))
+    return 0
 
 
 def _serve_cbs(args: argparse.Namespace) -> int:
@@ -156,6 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     land = commands.add_parser("land-extracts", help="land and load the files waiting in the inboxes")
     land.add_argument("source", nargs="*", help="kvk, om (default: both)")
     land.set_defaults(handler=_land_extracts)
+
+    statline = commands.add_parser(
+        "land-statline", help="land a CBS table downloaded from StatLine (CSV met statistische symbolen)"
+    )
+    statline.add_argument("file")
+    statline.add_argument("--table-id", help="CBS table id, when the file name does not start with it")
+    statline.set_defaults(handler=_land_statline)
 
     serve = commands.add_parser("serve-cbs", help="serve the synthetic CBS tables over OData v3")
     serve.add_argument("--host", default="127.0.0.1")

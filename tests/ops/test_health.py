@@ -245,3 +245,17 @@ def test_extract_quarantine_with_json_and_text_reason_is_one_finding(healthy, no
     assert only.message.endswith(
         "3 problem(s); first: row 3, column kvk_nummer: rule kvk_nummer_format: not 8 digits"
     )
+
+
+def test_a_statline_download_counts_as_a_fresh_landing_of_its_cbs_table(settings, now):
+    land_cbs(settings, "85984NED", now - timedelta(days=1))
+    land_cbs(settings, "85755NED", now - timedelta(days=60))  # stale through the API ...
+    land(settings, "statline", now - timedelta(hours=3), "loaded", table_id="85755NED", period="2024")
+    write_gate_run(settings, "gate-ok", now - timedelta(hours=2))
+    write_release(settings, now - timedelta(hours=1), "gate-ok")
+
+    report = collect_health(settings, now=now)
+
+    # ... but an analyst's StatLine download of the same table is newer.
+    assert finding(report, "source_fresh", "cbs/85755NED").severity is Severity.OK
+    assert report.attention == []

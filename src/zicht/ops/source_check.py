@@ -52,7 +52,7 @@ def read_attempts(landing_dir: Path) -> tuple[list[Attempt], int]:
             record = json.loads(line)
             attempts.append(
                 Attempt(
-                    source=str(record["source"]).lower(),
+                    source=_as_source(str(record["source"]).lower()),
                     table_id=record.get("table_id"),
                     period=None if record.get("period") is None else str(record["period"]),
                     outcome=str(record.get("outcome", "")).lower(),
@@ -63,6 +63,14 @@ def read_attempts(landing_dir: Path) -> tuple[list[Attempt], int]:
         except (ValueError, KeyError, TypeError):
             bad_lines += 1
     return attempts, bad_lines
+
+
+# A StatLine download an analyst dropped is a CBS table by another route: it counts for that table.
+SOURCE_ALIASES = {"statline": "cbs"}
+
+
+def _as_source(name: str) -> str:
+    return SOURCE_ALIASES.get(name, name)
 
 
 def _unit_findings(

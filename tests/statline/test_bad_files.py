@@ -1,0 +1,121 @@
+"""A file that breaks a rule is rejected with the file, line, column and rule; it stays landed."""
+
+import pytest
+
+from tests.statline.conftest import FAST, KERN, query, raw_tables
+from zicht import landing
+from zicht.cbs import ingest_cbs_tables
+from zicht.cbs.catalog import table_by_id
+from zicht.odata.shape import build_table
+from zicht.statline import StatlineFileError, land_statline_file, read_statline_rows
+
+
+@pytest.fixture(scope="module")
+def properties(synthetic_dir) -> list[dict]:
+    return build_table(synthetic_dir, table_by_id(KERN)).entity_sets["DataProperties"]
+
+
+def edited(kern_csv, tmp_path, edit) -> tuple:
+    """A copy of the download with its text lines changed by `edit` (BOM and line ends kept)."""
+    lines = kern_csv.read_bytes().decode("utf-8").split("\r\n")
+    edit(lines)
+    path = tmp_path / kern_csv.name
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    return path
+
+
+def rejected(settings, path, rule: str) -> StatlineFileError:
+    with pytest.raises(StatlineFileError) as caught:
+        land_statline_file(path, settings=settings, options=FAST)
+    error = caught.value
+    assert error.rule == rule and error.file_name == path.name
+    (record,) = [r for r in landing.read_manifest(settings.landing_dir) if r["source"] == "statline"]
+    assert record["outcome"] == "rejected" and record["rule"] == rule and record["error"] == str(error)
+    assert record["checksum"] == landing.sha256_file(path) and record["table_id"] == KERN
+    assert (settings.landing_dir / record["landing_path"]).read_bytes() == path.read_bytes()
+    return error
+
+
+def test_unknown_column_title(settings, kern_csv, tmp_path):
+    path = edited(
+        kern_csv,
+        tmp_path,
+        lambda lines: lines.__setitem__(
+            0, lines[0].replace('"Oppervlakte land (ha)"', '"Oppervlakte land (km²)"')
+        ),
+    )
+    error = rejected(settings, path, "column_title_known")
+    assert error.column == "Oppervlakte land (km²)" and error.line == 1
+    assert str(error).startswith(
+        f"{path.name}, line 1, column 'Oppervlakte land (km²)': rule column_title_known"
+    )
+    assert "'Oppervlakte land (ha)'" in str(error)  # says what it would have accepted
+    assert f"cbs__{KERN.lower()}" not in raw_tables(settings)
+
+
+def test_missing_column(settings, kern_csv, tmp_path):
+    def drop_last_column(lines):
+        for index, line in enumerate(lines):
+            if line:
+                lines[index] = line.rsplit(";", 1)[0]
+
+    error = rejected(settings, edited(kern_csv, tmp_path, drop_last_column), "column_present")
+    assert error.column == "Oppervlakte water (ha)"
+
+
+def test_truncated_row_names_its_line(settings, kern_csv, tmp_path):
+    def truncate_line_7(lines):
+        lines[6] = lines[6].rsplit(";", 3)[0]  # line 7 of the file: header is line 1
+
+    error = rejected(settings, edited(kern_csv, tmp_path, truncate_line_7), "field_count")
+    assert error.line == 7
+    assert str(error) == f"{kern_csv.name}, line 7: rule field_count: 19 field(s), the header has 22"
+
+
+def bad_number_on_line(line: int):
+    def edit(lines):
+        fields = lines[line - 1].split(";")
+        fields[5] = '"12a"'  # Aantal inwoners (aantal)
+        lines[line - 1] = ";".join(fields)
+
+    return edit
+
+
+def test_bad_number_names_line_and_column(kern_csv, tmp_path, properties):
+    with pytest.raises(StatlineFileError) as caught:
+        read_statline_rows(edited(kern_csv, tmp_path, bad_number_on_line(4)), properties)
+    assert caught.value.rule == "number_format" and caught.value.line == 4
+    assert caught.value.column == "Aantal inwoners (aantal)" and "'12a' is not a whole number" in str(
+        caught.value
+    )
+
+
+def test_a_rejected_file_leaves_the_api_table_alone(settings, kern_csv, tmp_path):
+    ingest_cbs_tables([KERN], settings=settings, options=FAST)
+    error = rejected(settings, edited(kern_csv, tmp_path, bad_number_on_line(400)), "number_format")
+    assert error.line == 400
+    loads = query(settings, f"SELECT DISTINCT ingest_id FROM raw.cbs__{KERN.lower()}").ingest_id.tolist()
+    assert len(loads) == 1 and loads[0].startswith("cbs-")
+    assert query(settings, "SELECT outcome FROM raw.landing_manifest").outcome.tolist() == ["success"]
+
+
+def test_not_utf8(kern_csv, tmp_path, properties):
+    path = tmp_path / kern_csv.name
+    path.write_bytes(kern_csv.read_bytes().replace("km²".encode(), "km²".encode("latin-1")))
+    with pytest.raises(StatlineFileError) as caught:
+        read_statline_rows(path, properties)
+    assert caught.value.rule == "utf8" and caught.value.line == 1
+
+
+def test_broken_quoting_names_its_line(kern_csv, tmp_path, properties):
+    path = edited(kern_csv, tmp_path, lambda lines: lines.__setitem__(4, lines[4].replace('";"', '"x;"', 1)))
+    with pytest.raises(StatlineFileError) as caught:
+        read_statline_rows(path, properties)
+    assert caught.value.rule == "csv_syntax" and caught.value.line == 5
+
+
+def test_empty_file(tmp_path, properties):
+    path = tmp_path / f"{KERN}.csv"
+    path.write_bytes(b"\xef\xbb\xbf")
+    with pytest.raises(StatlineFileError, match=rf"^{KERN}.csv, line 1: rule header_present"):
+        read_statline_rows(path, properties)
