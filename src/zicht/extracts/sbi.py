@@ -15,8 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 HERE = Path(__file__).parent
-DIVISIONS_FILE = HERE / "sbi_divisions.csv"
-VULNERABLE_FILE = HERE / "kwetsbare_branches.csv"
+DIVISIONS_FILE = HERE / "reference" / "sbi_divisions.csv"
+VULNERABLE_FILE = HERE / "reference" / "kwetsbare_branches.csv"
 
 
 def _read(path: Path) -> list[dict]:

@@ -13,6 +13,10 @@ with deliveries as (
     left join {{ source('kvk', 'extract_manifest') }} as manifest
         on vestigingen.ingest_id = manifest.ingest_id
         and manifest.outcome = 'loaded'
+),
+
+divisions as (
+    select * from {{ ref('sbi_divisions') }}
 )
 
 select
@@ -20,6 +24,7 @@ select
     pseudonym(kvk_nummer) as company_key,
     rechtsvorm as legal_form,
     sbi_code,
+    divisions.section as sbi_section,
     left(sbi_code, 2) as sbi_division,
     left(sbi_code, 4) as sbi_group,
     buurt_code,
@@ -29,6 +34,8 @@ select
     startdatum as started_on,
     einddatum as ended_on,
     werkzame_personen as working_persons,
-    ingest_id
+    deliveries.ingest_id
 from deliveries
-where delivery_rank = 1
+left join divisions
+    on left(deliveries.sbi_code, 2) = divisions.division
+where deliveries.delivery_rank = 1
