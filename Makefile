@@ -54,6 +54,10 @@ test: install browser ## run every test, the end-to-end ones included
 test-fast: install ## run the tests without the slow end-to-end ones
 	@$(PYTEST) -q -m "not slow"
 
+.PHONY: bench
+bench: install ## national-scale benchmarks (wall time, peak memory) into docs/benchmarks.md
+	@$(ZICHT) bench
+
 .PHONY: lint
 lint: install ## ruff on the Python code
 	@$(VENV)/bin/ruff check src tests dags expectations superset_assets

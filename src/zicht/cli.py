@@ -131,6 +131,13 @@ def _status(args: argparse.Namespace) -> int:
     return 1 if report.needs_attention else 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from zicht.bench import run
+
+    run()
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from zicht.demo import main
 
@@ -200,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print the report as JSON")
     status.add_argument("--alert", action="store_true", help="also record (and send) alerts, once a day each")
     status.set_defaults(handler=_status)
+
+    commands.add_parser("bench", help="national-scale benchmarks into docs/benchmarks.md").set_defaults(
+        handler=_bench
+    )
 
     demo = commands.add_parser("demo", help="run the whole stack (make demo)")
     demo.add_argument("--no-wait", action="store_true", help="leave the services running and return")

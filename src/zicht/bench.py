@@ -1,0 +1,126 @@
+"""`make bench`: the national-scale figures, each step in its own process, written to docs/benchmarks.md.
+
+Wall time and peak memory (maximum resident set size of the step's whole process tree, from
+getrusage) per step. Benchmarks, not tests: the machine is shared, so compare figures of one run.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from zicht.settings import PROJECT_ROOT
+
+RESULTS = PROJECT_ROOT / "docs" / "benchmarks.md"
+SEED = 20261128
+
+
+@dataclass(frozen=True)
+class Measurement:
+    step: str
+    command: str
+    seconds: float
+    peak_mib: float
+
+
+PEAK_REPORT = (
+    "\nimport resource as _r\n"
+    "print('PEAK_KIB', max(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss,"
+    " _r.getrusage(_r.RUSAGE_CHILDREN).ru_maxrss))"
+)
+
+
+def _measure(step: str, code: str, env: dict[str, str]) -> Measurement:
+    """Run a Python snippet in a fresh interpreter: its wall time, and the peak resident memory of the
+    process or of the largest process it started (dbt runs in a child), whichever is larger."""
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [sys.executable, "-c", code + PEAK_REPORT], env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise RuntimeError(f"{step} failed:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+    peak_kib = int(completed.stdout.rsplit("PEAK_KIB", 1)[1].split()[0])  # KiB on Linux
+    print(f"{step}: {seconds:.1f} s, peak {peak_kib / 1024:.0f} MiB", flush=True)
+    return Measurement(step, code, seconds, peak_kib / 1024)
+
+
+STEPS = [
+    (
+        "generate the synthetic Netherlands (national)",
+        "from zicht.synth import generate; from zicht.settings import get_settings as s; "
+        f"generate('national', {SEED}, s().synthetic_dir)",
+    ),
+    (
+        "generate the KvK and OM extracts (national)",
+        "from zicht.synth.extract_files import generate_extracts; "
+        "from zicht.settings import get_settings as s; "
+        f"generate_extracts('national', {SEED}, s().synthetic_dir, s().synthetic_dir / 'extracts')",
+    ),
+    (
+        "CBS ingest: all catalog tables through cbsodata from the local server (land + load)",
+        "from zicht.odata import serve; from zicht.settings import get_settings as s; import os; "
+        "server = serve(s().synthetic_dir, port=0); os.environ['ZICHT_CBS_HOST'] = server.catalog_url; "
+        "os.environ['ZICHT_CBS_HTTPS'] = 'false'; from zicht.cbs import ingest_cbs_tables; "
+        "ingest_cbs_tables(); server.shutdown()",
+    ),
+    (
+        "KvK extract: land + validate + load (2.5 M establishments)",
+        "import shutil; from zicht.settings import get_settings as s; from zicht.extracts import land_inbox; "
+        "inbox = s().data_dir / 'inbox' / 'kvk'; inbox.mkdir(parents=True); "
+        "shutil.copy(s().synthetic_dir / 'extracts' / 'kvk_vestigingen_2025.csv', inbox); "
+        "outcomes = land_inbox('kvk'); assert [o.outcome for o in outcomes] == ['loaded'], outcomes",
+    ),
+    (
+        "OM extracts: land + validate + load (5 years, about 1 M cases)",
+        "import shutil; from zicht.settings import get_settings as s; from zicht.extracts import land_inbox; "
+        "inbox = s().data_dir / 'inbox' / 'om'; inbox.mkdir(parents=True); "
+        "[shutil.copy(p, inbox) for p in (s().synthetic_dir / 'extracts').glob('om_zaken_*.csv')]; "
+        "outcomes = land_inbox('om'); assert {o.outcome for o in outcomes} == {'loaded'}, outcomes",
+    ),
+    ("dbt build (all models and tests)", "from zicht.transform import build_warehouse; build_warehouse()"),
+    ("quality gate and publish", "from zicht.gate import gate_and_publish; gate_and_publish()"),
+]
+
+
+def run(results: Path = RESULTS) -> list[Measurement]:
+    work = Path(tempfile.mkdtemp(prefix="zicht-bench-"))
+    env = {**os.environ, "ZICHT_DATA_DIR": str(work), "ZICHT_SCALE": "national", "ZICHT_SEED": str(SEED)}
+    try:
+        measurements = [_measure(step, code, env) for step, code in STEPS]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _write(results, measurements)
+    return measurements
+
+
+def _write(results: Path, measurements: list[Measurement]) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`zicht bench`); national scale (343 gemeenten, 13,828 buurten, 17.9 M",
+        "inhabitants, 2.5 M KvK establishments, about 200,000 OM cases a year), each step in a fresh",
+        "Python process. Peak memory is the maximum resident set size of the step's process.",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({os.cpu_count()} cores, Python {platform.python_version()}).",
+        "",
+        "| step | wall time | peak memory |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {m.step} | {m.seconds:.1f} s | {m.peak_mib:,.0f} MiB |" for m in measurements]
+    lines += [
+        "",
+        "Targets: landing and load of all extracts at most 60 s and 2 GB; `dbt build` at most 3 min.",
+        "",
+    ]
+    results.write_text("\n".join(lines))
+    print(f"wrote {results}")
