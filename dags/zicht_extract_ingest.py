@@ -1,7 +1,8 @@
 """
-### KvK and OM extracts from the inbox
+### KvK and OM extracts and StatLine downloads from the inbox
 
-Watches `data/inbox/kvk/` and `data/inbox/om/`. When a file arrives, each file is checksummed, kept
+Watches `data/inbox/kvk/`, `data/inbox/om/` and `data/inbox/statline/` (CBS tables downloaded from
+the StatLine website, which load like the API route). When a file arrives, each file is checksummed, kept
 unchanged in the landing zone, validated against its declared schema (docs/extracts.md) and loaded
 into the warehouse's `raw` schema in one transaction; a file seen before is recorded as a duplicate
 and not loaded again. A file that breaks a rule goes to `data/quarantine/<source>/` with a reason file
@@ -35,15 +36,19 @@ def zicht_extract_ingest():
     @task.sensor(poke_interval=30, timeout=9 * 60, mode="reschedule", soft_fail=True, pool="default_pool")
     def wait_for_inbox_files() -> PokeReturnValue:
         from zicht.extracts.inbox import pending_files
+        from zicht.statline.inbox import pending_statline_files
 
         waiting = {source: len(pending_files(source)) for source in SOURCES}
+        waiting["statline"] = len(pending_statline_files())
         return PokeReturnValue(is_done=any(waiting.values()), xcom_value=waiting)
 
     @task(outlets=[RAW_EXTRACTS])
     def land_inbox_files(waiting: dict) -> list[dict]:
         from zicht.extracts import land_inbox
+        from zicht.statline.inbox import land_statline_inbox
 
-        return [outcome.summary() for source in SOURCES for outcome in land_inbox(source)]
+        outcomes = [outcome.summary() for source in SOURCES for outcome in land_inbox(source)]
+        return outcomes + land_statline_inbox()
 
     @task(retries=0)
     def fail_on_rejected_files(outcomes: list[dict]) -> None:
