@@ -8,7 +8,6 @@ ops data can reach the published file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from zicht.landing import sha256_file
 from zicht.settings import Settings, get_settings
 
 MARTS_SCHEMA = "marts"
@@ -32,14 +32,6 @@ class Release:
     tables: dict[str, int]
     sha256: str
     path: str
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _copy_marts(warehouse_path: Path, target: Path, datasets: list[str]) -> dict[str, int]:
@@ -76,7 +68,7 @@ def publish(datasets: list[str], gate_run_id: str, settings: Settings | None = N
             created_at=created.isoformat(),
             gate_run_id=gate_run_id,
             tables=tables,
-            sha256=_sha256(building_dir / "zicht.duckdb"),
+            sha256=sha256_file(building_dir / "zicht.duckdb"),
             path=str(release_file),
         )
         (building_dir / "release.json").write_text(json.dumps(asdict(release), indent=2))

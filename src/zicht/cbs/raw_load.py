@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from zicht.cbs.catalog import CatalogTable, family_tables
+from zicht.warehouse import write_transaction
 
 RAW_SCHEMA = "raw"
 MANIFEST_TABLE = "landing_manifest"
@@ -176,31 +177,19 @@ def load_table(
     region_names: pa.Table | None = None,
 ) -> None:
     """Replace the table, its region names, its family views and the manifest mirror in one transaction."""
-    warehouse_path = Path(warehouse_path)
-    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse_path))
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
-            con.register("incoming_cbs_table", data)
+    with write_transaction(warehouse_path, RAW_SCHEMA) as con:
+        con.register("incoming_cbs_table", data)
+        con.execute(
+            f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table} AS SELECT * FROM incoming_cbs_table"
+        )
+        if region_names is not None:
+            con.register("incoming_region_names", region_names)
             con.execute(
-                f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table} AS SELECT * FROM incoming_cbs_table"
+                f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table}{REGIONS_SUFFIX}"
+                " AS SELECT * FROM incoming_region_names"
             )
-            if region_names is not None:
-                con.register("incoming_region_names", region_names)
-                con.execute(
-                    f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table}{REGIONS_SUFFIX}"
-                    " AS SELECT * FROM incoming_region_names"
-                )
-            refresh_family_view(con, table.family)
-            con.register("incoming_manifest", _manifest_arrow(manifest_records))
-            con.execute(
-                f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{MANIFEST_TABLE} AS SELECT * FROM incoming_manifest"
-            )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
+        refresh_family_view(con, table.family)
+        con.register("incoming_manifest", _manifest_arrow(manifest_records))
+        con.execute(
+            f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{MANIFEST_TABLE} AS SELECT * FROM incoming_manifest"
+        )

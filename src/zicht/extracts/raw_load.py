@@ -13,6 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from zicht.extracts.schemas import ExtractSchema
+from zicht.warehouse import write_transaction
 
 RAW_SCHEMA = "raw"
 MANIFEST_TABLE = "extract_manifest"
@@ -64,20 +65,8 @@ def _replace_manifest_mirror(con: duckdb.DuckDBPyConnection, records: list[dict]
 
 
 def _in_transaction(warehouse_path: Path, work) -> None:
-    warehouse_path = Path(warehouse_path)
-    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse_path))
-    try:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
-            work(con)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    finally:
-        con.close()
+    with write_transaction(warehouse_path, RAW_SCHEMA) as con:
+        work(con)
 
 
 def load_extract(
