@@ -54,6 +54,10 @@ test: install browser ## run every test, the end-to-end ones included
 test-fast: install ## run the tests without the slow end-to-end ones
 	@$(PYTEST) -q -m "not slow"
 
+.PHONY: docs
+docs: install ## build and serve the dbt docs (lineage to the dashboards) and the Data Docs on 127.0.0.1:8081
+	@$(ZICHT) docs
+
 .PHONY: bench
 bench: install ## national-scale benchmarks (wall time, peak memory) into docs/benchmarks.md
 	@$(ZICHT) bench

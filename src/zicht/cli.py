@@ -131,6 +131,16 @@ def _status(args: argparse.Namespace) -> int:
     return 1 if report.needs_attention else 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from zicht.docs_site import build_docs, serve_docs
+
+    site = build_docs()
+    print(f"built {site}")
+    if not args.no_serve:
+        serve_docs(site, port=args.port)
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from zicht.bench import run
 
@@ -207,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print the report as JSON")
     status.add_argument("--alert", action="store_true", help="also record (and send) alerts, once a day each")
     status.set_defaults(handler=_status)
+
+    docs = commands.add_parser("docs", help="build (and serve) the dbt docs and the Data Docs")
+    docs.add_argument("--no-serve", action="store_true")
+    docs.add_argument("--port", type=int, default=8081)
+    docs.set_defaults(handler=_docs)
 
     commands.add_parser("bench", help="national-scale benchmarks into docs/benchmarks.md").set_defaults(
         handler=_bench
