@@ -105,6 +105,9 @@ def api_token() -> str:
     return response.json()["access_token"]
 
 
+RETRYABLE_TRIGGER_STATUS = {404, 500, 502, 503}
+
+
 def trigger_and_wait_for_chain(
     first_dag: str, last_dag: str, timeout_seconds: float = 1800, poll_seconds: float = 3
 ) -> list[dict]:
@@ -118,17 +121,21 @@ def trigger_and_wait_for_chain(
     since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5))
     deadline = time.monotonic() + timeout_seconds
     while True:
-        # Right after start-up the DAG processor may not have parsed the DAG yet (404): wait for it.
+        # Right after start-up the DAG processor may not have parsed the DAG yet (404), or the
+        # metadata database is still busy with the first parse (500 on SQLite): try again.
         response = requests.post(
             api_url(f"/api/v2/dags/{first_dag}/dagRuns"),
             json={"logical_date": None},
             headers=headers,
             timeout=30,
         )
-        if response.status_code != 404 or time.monotonic() > deadline:
+        if response.status_code not in RETRYABLE_TRIGGER_STATUS or time.monotonic() > deadline:
             break
         time.sleep(poll_seconds)
-    response.raise_for_status()
+    if not response.ok:
+        raise RuntimeError(
+            f"Airflow refused to trigger {first_dag}: {response.status_code} {response.text[:2000]}"
+        )
     while time.monotonic() < deadline:
         runs = requests.get(
             api_url("/api/v2/dags/~/dagRuns"),
