@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from zicht.landing import sha256_file
+from zicht.landing import retrieval_stamp, sha256_file
 from zicht.settings import Settings, get_settings
 
 MARTS_SCHEMA = "marts"
@@ -54,7 +54,7 @@ def publish(datasets: list[str], gate_run_id: str, settings: Settings | None = N
     """Copy the given marts into a new release and make it the live published file."""
     settings = settings or get_settings()
     created = datetime.now(UTC)
-    release_id = created.strftime("%Y%m%dT%H%M%S%fZ")
+    release_id = retrieval_stamp(created)
     releases_dir = settings.published_dir / "releases"
     # Built under a hidden name and renamed when complete: a failed build leaves no release behind.
     building_dir = releases_dir / f".building-{release_id}"

@@ -11,7 +11,7 @@ from pathlib import Path
 from zicht import landing
 from zicht.cbs import raw_load
 from zicht.cbs.catalog import CatalogTable, list_catalog_tables, table_by_id
-from zicht.cbs.client import ClientOptions, download_table, table_url
+from zicht.cbs.client import ClientOptions, download_table
 from zicht.settings import Settings, get_settings
 
 SOURCE = "cbs"
@@ -123,9 +123,3 @@ def ingest_cbs_tables(
     options = options or ClientOptions.from_env()
     tables = list_catalog_tables() if table_ids is None else [table_by_id(t) for t in table_ids]
     return [ingest_table(table, settings, options) for table in tables]
-
-
-def describe_source(settings: Settings | None = None, table_id: str = "85984NED") -> str:
-    """Where a table would be read from, for logs and CLIs."""
-    settings = settings or get_settings()
-    return table_url(settings.cbs_host, settings.cbs_https, table_id)

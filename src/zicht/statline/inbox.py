@@ -11,6 +11,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from zicht.landing import retrieval_stamp
 from zicht.settings import Settings, get_settings
 from zicht.statline.land import SOURCE, land_statline_file
 from zicht.statline.read import StatlineFileError
@@ -28,7 +29,7 @@ def pending_statline_files(settings: Settings | None = None) -> list[Path]:
 def _quarantine(settings: Settings, path: Path, error: StatlineFileError) -> Path:
     folder = settings.data_dir / "quarantine" / SOURCE
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}_{path.name}"
+    target = folder / f"{retrieval_stamp(datetime.now(UTC))}_{path.name}"
     reason = {
         "file": path.name,
         "source": SOURCE,
