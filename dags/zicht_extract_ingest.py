@@ -1,8 +1,9 @@
 """
 ### KvK and OM extracts and StatLine downloads from the inbox
 
-Watches `data/inbox/kvk/`, `data/inbox/om/` and `data/inbox/statline/` (CBS tables downloaded from
-the StatLine website, which load like the API route). When a file arrives, each file is checksummed, kept
+Watches `data/inbox/kvk/`, `data/inbox/om/`, `data/inbox/herindeling/` (the conversion of each year's
+region codes to the newest indeling) and `data/inbox/statline/` (CBS tables downloaded from the StatLine
+website, which load like the API route). When a file arrives, each file is checksummed, kept
 unchanged in the landing zone, validated against its declared schema (docs/extracts.md) and loaded
 into the warehouse's `raw` schema in one transaction; a file seen before is recorded as a duplicate
 and not loaded again. A file that breaks a rule goes to `data/quarantine/<source>/` with a reason file
@@ -16,9 +17,10 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import PokeReturnValue, dag, task
 
+from zicht.extracts.schemas import SCHEMAS
 from zicht.orchestration import DEFAULT_ARGS, RAW_EXTRACTS
 
-SOURCES = ["kvk", "om"]
+SOURCES = list(SCHEMAS)
 
 
 @dag(

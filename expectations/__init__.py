@@ -7,6 +7,14 @@ Docs are build output under ``data/quality/``, never source.
 
 from __future__ import annotations
 
+from .indicator_values import build as build_indicator_values
+from .indicators import build as build_indicators
 from .region_population import build as build_region_population
+from .signal_map import build as build_signal_map
 
-SUITES = {"region_population": build_region_population}
+SUITES = {
+    "indicator_values": build_indicator_values,
+    "indicators": build_indicators,
+    "region_population": build_region_population,
+    "signal_map": build_signal_map,
+}

@@ -19,6 +19,7 @@ def pipeline_run(tmp_path_factory):
 
     Yields (data_dir, synthetic_dir); the published file is data_dir/published/zicht.duckdb.
     """
+    from zicht.extracts.schemas import source_for_file
     from zicht.odata import serve
     from zicht.synth import generate
     from zicht.synth.extract_files import generate_extracts
@@ -28,7 +29,7 @@ def pipeline_run(tmp_path_factory):
     synthetic_dir = data_dir / "synthetic" / "demo"
     generate("demo", 7, synthetic_dir)
     for path in generate_extracts("demo", 7, synthetic_dir, synthetic_dir / "extracts"):
-        inbox = data_dir / "inbox" / ("kvk" if path.name.startswith("kvk") else "om")
+        inbox = data_dir / "inbox" / source_for_file(path.name)
         inbox.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, inbox / path.name)
     server = serve(synthetic_dir, host="127.0.0.1", port=0)

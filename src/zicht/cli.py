@@ -26,6 +26,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _generate_extracts(args: argparse.Namespace) -> int:
     from zicht.extracts.inbox import inbox_dir
+    from zicht.extracts.schemas import source_for_file
     from zicht.synth.extract_files import generate_extracts
 
     settings = get_settings()
@@ -35,7 +36,7 @@ def _generate_extracts(args: argparse.Namespace) -> int:
         print(path)
     if args.to_inbox:
         for path in files:
-            source = "kvk" if path.name.startswith("kvk") else "om"
+            source = source_for_file(path.name)
             target = inbox_dir(settings, source)
             target.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target / path.name)
@@ -45,8 +46,9 @@ def _generate_extracts(args: argparse.Namespace) -> int:
 
 def _land_extracts(args: argparse.Namespace) -> int:
     from zicht.extracts import land_inbox
+    from zicht.extracts.schemas import SCHEMAS
 
-    outcomes = [outcome for source in args.source or ["kvk", "om"] for outcome in land_inbox(source)]
+    outcomes = [outcome for source in args.source or list(SCHEMAS) for outcome in land_inbox(source)]
     for outcome in outcomes:
         print(json.dumps(outcome.summary()))
     return 0 if all(outcome.outcome in {"loaded", "duplicate"} for outcome in outcomes) else 1
@@ -185,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     extracts.set_defaults(handler=_generate_extracts)
 
     land = commands.add_parser("land-extracts", help="land and load the files waiting in the inboxes")
-    land.add_argument("source", nargs="*", help="kvk, om (default: both)")
+    land.add_argument("source", nargs="*", help="kvk, om, herindeling (default: all)")
     land.set_defaults(handler=_land_extracts)
 
     statline = commands.add_parser(

@@ -43,7 +43,8 @@ def loaded(tmp_path_factory, extracts_dir, regions):
     settings = make_settings(tmp_path_factory.mktemp("loaded") / "data")
     drop(settings, "kvk", *sorted(extracts_dir.glob("kvk_*")))
     drop(settings, "om", *sorted(extracts_dir.glob("om_*")))
-    outcomes = land_inbox("kvk", settings, regions=regions) + land_inbox("om", settings, regions=regions)
+    drop(settings, "herindeling", *sorted(extracts_dir.glob("herindeling_*")))
+    outcomes = [o for source in SCHEMAS for o in land_inbox(source, settings, regions=regions)]
     return settings, outcomes
 
 
@@ -55,10 +56,12 @@ def test_everything_generated_loads(loaded, extracts_dir):
     assert by_file[KVK_CSV] == truth["rows"]["kvk_vestigingen"]
     for year, count in truth["rows"]["om_zaken"].items():
         assert by_file[f"om_zaken_{year}.csv"] == count
+    herindeling = [name for name in by_file if name.startswith("herindeling_")]
+    assert len(herindeling) == 1 and by_file[herindeling[0]] > 0
     assert _query(settings, "SELECT count(*) FROM raw.om_zaken")[0][0] == sum(
         truth["rows"]["om_zaken"].values()
     )
-    assert not any(list((settings.data_dir / "inbox" / s).iterdir()) for s in ("kvk", "om"))
+    assert not any(list((settings.data_dir / "inbox" / s).iterdir()) for s in SCHEMAS)
 
 
 def test_raw_tables_follow_the_declaration(loaded):
@@ -92,7 +95,7 @@ def test_values_are_typed_and_traceable(loaded, extracts_dir):
 
 def test_manifest_and_its_mirror(loaded):
     settings, outcomes = loaded
-    records = [r for r in read_manifest(settings.landing_dir) if r["source"] in ("kvk", "om")]
+    records = [r for r in read_manifest(settings.landing_dir) if r["source"] in SCHEMAS]
     assert sorted(r["file"] for r in records) == sorted(o.file for o in outcomes)
     for record in records:
         assert {"source", "file", "checksum", "size", "rows", "arrival", "outcome", "reason"} <= set(record)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 REGION_POPULATION_DDL = """
@@ -70,10 +71,110 @@ def broken_rows() -> list[tuple]:
     return [*rows[:4], wrong_index, bad_code, *rows[6:], duplicate_grain]
 
 
+def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
+    """Small valid versions of the indicator marts: the catalog and one indicator for two regions."""
+    from zicht.indicators import load_catalog
+
+    catalog = load_catalog()
+    indicators = pd.DataFrame(
+        [
+            {**i.as_row(catalog.measures), "theme_name_nl": i.theme, "theme_name_en": i.theme}
+            for i in catalog.indicators
+        ]
+    ).drop(
+        columns=[
+            "numerator_measure",
+            "numerator_category",
+            "numerator_absent_is_zero",
+            "denominator_measure",
+            "denominator_category",
+        ]
+    )
+    base = {
+        "period_year": 2024,
+        "theme_code": "achtergrond",
+        "indicator_code": "kern_bevolkingsdichtheid",
+        "breakdown_code": "totaal",
+        "breakdown_name": "Totaal",
+        "national_value": 20.0,
+        "expected": None,
+        "ratio_lower": None,
+        "ratio_upper": None,
+        "significance_level": 0.05,
+        "significance": None,
+        "is_signal": False,
+        "previous_value": None,
+        "change_previous_year": None,
+        "is_published": True,
+        "suppression_reason": None,
+        "province_code": "PV20",
+        "riec_code": "RIEC01",
+    }
+    values = pd.DataFrame(
+        [
+            {
+                **base,
+                "region_level": "nederland",
+                "region_code": "NL00",
+                "region_name": "Nederland",
+                "gemeente_code": None,
+                "gemeente_name": None,
+                "numerator": 20_000.0,
+                "denominator": 1_000.0,
+                "value": 20.0,
+                "index_nl": 100.0,
+                "ratio": 1.0,
+                "percentile_rank": 0.0,
+                "province_code": None,
+                "riec_code": None,
+            },
+            {
+                **base,
+                "region_level": "gemeente",
+                "region_code": "GM0014",
+                "region_name": "Een",
+                "gemeente_code": "GM0014",
+                "gemeente_name": "Een",
+                "numerator": 9_000.0,
+                "denominator": 150.0,
+                "value": 60.0,
+                "index_nl": 300.0,
+                "ratio": 3.0,
+                "percentile_rank": 0.0,
+            },
+        ]
+    )
+    signals = pd.DataFrame(
+        [
+            {
+                "period_year": 2024,
+                "region_level": "gemeente",
+                "region_code": "GM0014",
+                "region_name": "Een",
+                "gemeente_code": "GM0014",
+                "gemeente_name": "Een",
+                "province_code": "PV20",
+                "riec_code": "RIEC01",
+                "theme_code": "drugs",
+                "theme_name": "Drugs",
+                "indicators_assessed": 2,
+                "signals": 1,
+                "signal_indicators": "drugs_om_harddrugs",
+            }
+        ]
+    )
+    for name, frame in {"indicators": indicators, "indicator_values": values, "signal_map": signals}.items():
+        connection.register("incoming", frame)
+        connection.execute(f"CREATE TABLE marts.{name} AS SELECT * FROM incoming")
+        connection.unregister("incoming")
+
+
 def write_warehouse(path: Path, rows: list[tuple]) -> Path:
+    """A warehouse with every published mart: region_population from `rows`, the others small and valid."""
     with duckdb.connect(str(path)) as connection:
         connection.execute(REGION_POPULATION_DDL)
         connection.executemany(f"INSERT INTO marts.region_population VALUES ({', '.join('?' * 12)})", rows)
+        _indicator_marts(connection)
     return path
 
 

@@ -17,7 +17,7 @@ from zicht.warehouse import write_transaction
 
 RAW_SCHEMA = "raw"
 MANIFEST_TABLE = "extract_manifest"
-EXTRACT_SOURCES = ("kvk", "om")
+EXTRACT_SOURCES = ("kvk", "om", "herindeling")
 LINEAGE_COLUMNS = (("ingest_id", "VARCHAR"), ("source_file", "VARCHAR"), ("source_row", "BIGINT"))
 MANIFEST_COLUMNS = (
     ("ingest_id", pa.string()),

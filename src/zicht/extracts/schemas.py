@@ -204,7 +204,41 @@ OM = ExtractSchema(
     row_rules=("year_matches_date",),
 )
 
-SCHEMAS: dict[str, ExtractSchema] = {schema.source: schema for schema in (KVK, OM)}
+REGION_CODE = r"GM\d{4}|WK\d{6}|BU[0-9A-Z]{8}"
+
+HERINDELING = ExtractSchema(
+    source="herindeling",
+    dataset="herindelingen",
+    raw_table="herindeling_codes",
+    description=(
+        "Conversion of the region codes of each year to the newest indeling (gemeentelijke herindelingen),"
+        " as CBS publishes them with each year's division: one row per old code and new code."
+    ),
+    columns=(
+        Column("jaar", "integer", "year whose indeling the old code belongs to", minimum=2000),
+        Column("niveau", "string", "region level", allowed=("gemeente", "wijk", "buurt")),
+        Column("oude_code", "string", "code in that year", pattern=REGION_CODE),
+        Column("nieuwe_code", "string", "code in the newest indeling", pattern=REGION_CODE),
+        Column(
+            "aandeel", "decimal", "share of the old region going to the new one (1 unless split)", minimum=0
+        ),
+    ),
+    key=("jaar", "niveau", "oude_code", "nieuwe_code"),
+    dialects=(Dialect(";", ("utf-8", "utf-8-sig"), ","),),
+    file_types=(".csv",),
+    region_year_column=None,
+    row_rules=("level_matches_codes", "share_at_most_one"),
+)
+
+SCHEMAS: dict[str, ExtractSchema] = {schema.source: schema for schema in (KVK, OM, HERINDELING)}
+
+
+def source_for_file(file_name: str) -> str:
+    """The extract source a delivered file belongs to, by its name (kvk_..., om_..., herindeling_...)."""
+    prefix = file_name.split("_", 1)[0].lower()
+    if prefix not in SCHEMAS:
+        raise ValueError(f"{file_name}: no extract source is called {prefix!r}; known: {sorted(SCHEMAS)}")
+    return prefix
 
 
 def schema_for(source: str) -> ExtractSchema:

@@ -20,6 +20,8 @@ from zicht.extracts.regions import RegionList
 from zicht.extracts.sbi import invalid_sbi_mask
 from zicht.extracts.schemas import Column, ExtractSchema
 
+CODE_PREFIX_OF_LEVEL = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}
+
 
 @dataclass
 class _Findings:
@@ -192,6 +194,24 @@ def _row_rules(schema: ExtractSchema, typed: dict[str, pa.Array], findings: _Fin
                 "jaar",
                 typed["jaar"],
                 lambda v: f"jaar {v} is not the year of datum",
+            )
+        elif rule == "level_matches_codes":
+            levels = typed["niveau"].to_numpy(zero_copy_only=False)
+            expected = np.array([CODE_PREFIX_OF_LEVEL.get(level) for level in levels], dtype=object)
+            for column in ("oude_code", "nieuwe_code"):
+                prefixes = pc.utf8_slice_codeunits(typed[column], 0, 2).to_numpy(zero_copy_only=False)
+                wrong = (expected != None) & (prefixes != expected)  # noqa: E711 (elementwise)
+                findings.add(
+                    "level_mismatch",
+                    wrong,
+                    column,
+                    typed[column],
+                    lambda v: f"{v!r} is not a code of the level given in niveau",
+                )
+        elif rule == "share_at_most_one":
+            above = _mask(pc.greater(typed["aandeel"], 1.0))
+            findings.add(
+                "share_above_one", above, "aandeel", typed["aandeel"], lambda v: f"aandeel {v} is above 1"
             )
         else:
             raise ValueError(f"schema {schema.source} names unknown row rule {rule!r}")

@@ -4,6 +4,8 @@
   demo scale also `kvk_vestigingen_<GMxxxx>_<year>.xlsx`, one gemeente's excerpt as a spreadsheet.
 - `om_zaken_<year>.csv`: older years from the legacy export (Windows-1252, `;`, decimal comma),
   the newest year from the new system (UTF-8, `,`, decimal point); dates dd-mm-yyyy.
+- `herindeling_<year>.csv`: every year's region codes -> codes of the newest year (UTF-8, `;`,
+  decimal comma), the conversion table CBS publishes with each herindeling.
 - `extracts_ground_truth.json`: seed, scale, row counts and the planted patterns.
 The same scale and seed give byte-identical CSV files (an .xlsx embeds its creation time); the
 synthetic Netherlands itself is not changed.
@@ -54,6 +56,22 @@ def write_kvk_xlsx(register: pa.Table, path: Path) -> Path:
         book.save(tmp)
 
     return _replace_into(path, write)
+
+
+def write_herindeling_csv(synthetic_dir: Path, years: list[int], path: Path) -> Path:
+    """The conversion of each year's codes (gemeente, wijk, buurt) to the newest indeling."""
+    frames = [pd.read_parquet(synthetic_dir / f"conversion_{year}.parquet") for year in years]
+    table = pd.concat(frames, ignore_index=True)
+    rows = pd.DataFrame(
+        {
+            "jaar": table["year"].astype(int),
+            "niveau": table["level"],
+            "oude_code": table["old_code"],
+            "nieuwe_code": table["new_code"],
+            "aandeel": table["weight"].map(lambda w: f"{w:g}".replace(".", ",")),
+        }
+    )
+    return _replace_into(path, lambda tmp: rows.to_csv(tmp, sep=";", index=False, encoding="utf-8"))
 
 
 def write_om_csv(cases: pd.DataFrame, path: Path, legacy: bool) -> Path:
@@ -127,6 +145,8 @@ def generate_extracts(scale: str, seed: int, synthetic_dir: Path, out_dir: Path)
             (in_gemeente & cases["delictgroep"].isin(om_extract.PLANTED_DELICTS)).sum()
         )
 
+    files.append(write_herindeling_csv(synthetic_dir, years, out_dir / f"herindeling_{reference_year}.csv"))
+
     inhabitants = gemeenten.set_index("gemeente_code")["inhabitants"]
     om_pattern = {
         "pattern": "om_drugs_excess",
@@ -138,6 +158,7 @@ def generate_extracts(scale: str, seed: int, synthetic_dir: Path, out_dir: Path)
             f"{om_extract.PLANTED_MULTIPLIER:g}x the number its inhabitants explain, in every year."
         ),
         "cases_per_year": planted_cases,
+        "indicators": ["drugs_om_harddrugs", "drugs_om_softdrugs"],
         "inhabitants": int(inhabitants[om_gemeente]),
     }
     kvk_pattern["inhabitants"] = int(inhabitants[kvk_gemeente])

@@ -237,6 +237,9 @@ def establishments(
         "gemeente_code": planted_gemeente,
         "sbi_codes": list(PLANTED_BRANCHES),
         "multiplier": PLANTED_MULTIPLIER,
+        # indicator:breakdown, found in the reference year (the extract is that year's register)
+        "indicators": [f"kb_vestigingen:{code}" for code in PLANTED_BRANCHES],
+        "years": [int(reference_year)],
         "description": (
             f"Kappers (96021) and autowasstraten (45205) planted at about {PLANTED_MULTIPLIER:g}x the number "
             "the gemeente's inhabitants explain; open establishments at the end of the reference year."

@@ -1,0 +1,75 @@
+-- Numerator and denominator of every indicator, breakdown, region and year, at the levels the catalog
+-- allows. An indicator with breakdown `kwetsbare_branches` is repeated for every branch of that list
+-- (its headline row has breakdown_code 'totaal'); a denominator counted in the same category as the
+-- headline numerator follows the branch.
+with catalog as (
+    select * from {{ ref('int_indicator_catalog') }}
+),
+
+branches as (
+    select sbi_code as branch_code, omschrijving as branch_name from {{ ref('kwetsbare_branches') }}
+),
+
+breakdowns as (
+    select
+        catalog.*,
+        'totaal' as breakdown_code,
+        'Totaal' as breakdown_name,
+        numerator_category as numerator_key,
+        denominator_category as denominator_key
+    from catalog
+    union all
+    select
+        catalog.*,
+        branches.branch_code,
+        branches.branch_name,
+        branches.branch_code,
+        case when catalog.denominator_category = catalog.numerator_category
+            then branches.branch_code else catalog.denominator_category end
+    from catalog
+    inner join branches on catalog.breakdown = 'kwetsbare_branches'
+),
+
+measures as (
+    select * from {{ ref('int_measures_harmonised') }}
+),
+
+-- A record source counts zero where it has no record, but only for years it delivered at all; an
+-- indicator whose numerator was not delivered in a year has no rows that year.
+delivered as (
+    select distinct measure, period_year from measures
+)
+
+select
+    denominators.period_year,
+    denominators.region_level,
+    denominators.region_code,
+    breakdowns.indicator_code,
+    breakdowns.theme_code,
+    breakdowns.breakdown_code,
+    breakdowns.breakdown_name,
+    breakdowns.statistic,
+    breakdowns.concern,
+    breakdowns.scale,
+    breakdowns.min_denominator,
+    breakdowns.disclosure_class,
+    coalesce(
+        numerators.amount,
+        case when breakdowns.numerator_absent_is_zero and delivered.measure is not null then 0.0 end
+    ) as numerator,
+    denominators.amount as denominator
+from breakdowns
+inner join measures as denominators
+    on denominators.measure = breakdowns.denominator_measure
+    and denominators.category = breakdowns.denominator_key
+left join measures as numerators
+    on numerators.measure = breakdowns.numerator_measure
+    and numerators.category = breakdowns.numerator_key
+    and numerators.period_year = denominators.period_year
+    and numerators.region_level = denominators.region_level
+    and numerators.region_code = denominators.region_code
+left join delivered
+    on delivered.measure = breakdowns.numerator_measure
+    and delivered.period_year = denominators.period_year
+where list_contains(string_split(breakdowns.levels, ','), denominators.region_level)
+    and delivered.measure is not null

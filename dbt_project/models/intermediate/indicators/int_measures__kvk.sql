@@ -1,0 +1,87 @@
+-- KvK establishments per year, counted from the register's start and end dates, per buurt, wijk,
+-- gemeente and Nederland of the reference indeling (the register carries today's buurt codes).
+-- Categories: every branch of the kwetsbare_branches list, all of them together (kwetsbaar),
+-- holiday parks (SBI 5520, 5530), real estate (SBI 68) and all establishments (alle).
+with establishments as (
+    select establishment_key, sbi_code, buurt_code, wijk_code, gemeente_code, started_on, ended_on
+    from {{ ref('int_establishments_located') }}
+),
+
+branches as (
+    select sbi_code as branch_code from {{ ref('kwetsbare_branches') }}
+),
+
+categories as (
+    select establishments.establishment_key, branches.branch_code as category
+    from establishments
+    inner join branches on starts_with(establishments.sbi_code, branches.branch_code)
+    union all
+    select distinct establishments.establishment_key, 'kwetsbaar'
+    from establishments
+    inner join branches on starts_with(establishments.sbi_code, branches.branch_code)
+    union all
+    select establishment_key, 'vakantieparken' from establishments where left(sbi_code, 4) in ('5520', '5530')
+    union all
+    select establishment_key, 'vastgoed' from establishments where left(sbi_code, 2) = '68'
+    union all
+    select establishment_key, 'alle' from establishments
+),
+
+years as (
+    select distinct period_year from {{ ref('int_regions_per_year') }}
+),
+
+flags as (
+    select
+        years.period_year,
+        establishments.buurt_code,
+        establishments.wijk_code,
+        establishments.gemeente_code,
+        categories.category,
+        establishments.started_on <= make_date(years.period_year, 12, 31)
+            and coalesce(establishments.ended_on > make_date(years.period_year, 12, 31), true) as open_at_end,
+        establishments.started_on < make_date(years.period_year, 1, 1)
+            and coalesce(establishments.ended_on >= make_date(years.period_year, 1, 1), true) as open_at_start,
+        year(establishments.started_on) = years.period_year as opened,
+        coalesce(year(establishments.ended_on) = years.period_year, false) as closed,
+        coalesce(
+            year(establishments.ended_on) = years.period_year
+            and establishments.ended_on - establishments.started_on < 730,
+            false
+        ) as closed_young
+    from establishments
+    inner join categories on establishments.establishment_key = categories.establishment_key
+    cross join years
+),
+
+counted as (
+    select
+        period_year,
+        case
+            when grouping(gemeente_code) = 1 then 'nederland'
+            when grouping(wijk_code) = 1 then 'gemeente'
+            when grouping(buurt_code) = 1 then 'wijk'
+            else 'buurt'
+        end as region_level,
+        coalesce(buurt_code, wijk_code, gemeente_code, 'NL00') as region_code,
+        category,
+        count_if(open_at_end) as kvk_vestigingen,
+        count_if(open_at_start) as kvk_vestigingen_begin,
+        count_if(opened) as kvk_oprichtingen,
+        count_if(closed) as kvk_opheffingen,
+        count_if(closed_young) as kvk_kortlevend
+    from flags
+    group by grouping sets (
+        (period_year, category, gemeente_code, wijk_code, buurt_code),
+        (period_year, category, gemeente_code, wijk_code),
+        (period_year, category, gemeente_code),
+        (period_year, category)
+    )
+)
+
+select period_year, region_level, region_code, measure, category, cast(amount as double) as amount
+from (
+    unpivot counted
+    on kvk_vestigingen, kvk_vestigingen_begin, kvk_oprichtingen, kvk_opheffingen, kvk_kortlevend
+    into name measure value amount
+)

@@ -1,0 +1,33 @@
+-- The overview's signal map: per region, year and theme, how many indicators lie significantly above
+-- (or, where lower is the concern, below) the national value, out of how many could be assessed.
+with values as (
+    select * from {{ ref('indicator_values') }}
+    where breakdown_code = 'totaal' and region_level <> 'nederland'
+),
+
+catalog as (
+    select indicator_code, theme_name_nl, concern from {{ ref('int_indicator_catalog') }}
+)
+
+select
+    values.period_year,
+    values.region_level,
+    values.region_code,
+    any_value(values.region_name) as region_name,
+    any_value(values.gemeente_code) as gemeente_code,
+    any_value(values.gemeente_name) as gemeente_name,
+    any_value(values.province_code) as province_code,
+    any_value(values.riec_code) as riec_code,
+    values.theme_code,
+    any_value(catalog.theme_name_nl) as theme_name,
+    cast(count(*) filter (where values.significance is not null and catalog.concern <> 'none') as integer)
+        as indicators_assessed,
+    cast(count(*) filter (where values.is_signal) as integer) as signals,
+    coalesce(
+        string_agg(values.indicator_code, ', ' order by values.indicator_code) filter (where values.is_signal),
+        ''
+    ) as signal_indicators
+from values
+inner join catalog
+    on values.indicator_code = catalog.indicator_code
+group by values.period_year, values.region_level, values.region_code, values.theme_code

@@ -1,0 +1,177 @@
+"""Suite for the published mart ``indicator_values``, built from the indicator catalog.
+
+What an analyst reads must be one row per (year, level, region, indicator, breakdown), only at the
+levels the catalog allows, with a reason for every value that is not published, values in their
+possible range, an index and a significance that follow from the published numbers, and one Nederland
+row per indicator and year.
+"""
+
+from __future__ import annotations
+
+import great_expectations as gx
+from great_expectations.expectations import Expectation
+
+from zicht.indicators import load_catalog
+
+from .regions import INDEX_TOLERANCE, REGION_LEVELS, region_code_by_level_query, sql_literal
+
+DATASET = "indicator_values"
+GRAIN = ["period_year", "region_level", "region_code", "indicator_code", "breakdown_code"]
+SUPPRESSION_REASONS = ["small_denominator", "no_value"]
+
+
+def _catalog_values(rows: list[tuple]) -> str:
+    return ", ".join("(" + ", ".join(sql_literal(str(v)) for v in row) + ")" for row in rows)
+
+
+def catalog_rules_query() -> str:
+    """Rows whose indicator is unknown, whose level the catalog does not allow, or whose theme differs."""
+    catalog = load_catalog()
+    allowed = _catalog_values([(i.code, i.theme, level) for i in catalog.indicators for level in i.levels])
+    return f"""
+        SELECT batch.*
+        FROM {{batch}} AS batch
+        LEFT JOIN (VALUES {allowed}) AS allowed(indicator_code, theme_code, region_level)
+            ON batch.indicator_code = allowed.indicator_code
+            AND batch.theme_code = allowed.theme_code
+            AND batch.region_level = allowed.region_level
+        WHERE allowed.indicator_code IS NULL
+    """
+
+
+def minimum_denominator_query() -> str:
+    """A published value over a denominator below the catalog's minimum."""
+    minimums = _catalog_values([(i.code, i.min_denominator) for i in load_catalog().indicators])
+    return f"""
+        SELECT batch.*
+        FROM {{batch}} AS batch
+        JOIN (VALUES {minimums}) AS minimum(indicator_code, min_denominator)
+            ON batch.indicator_code = minimum.indicator_code
+        WHERE batch.value IS NOT NULL AND batch.denominator < CAST(minimum.min_denominator AS DOUBLE)
+    """
+
+
+def range_query() -> str:
+    """Shares lie within 0-100 % with the part not above the whole; no value is negative."""
+    shares = ", ".join(sql_literal(i.code) for i in load_catalog().indicators if i.statistic == "binomial")
+    return f"""
+        SELECT *
+        FROM {{batch}}
+        WHERE value < 0
+           OR (indicator_code IN ({shares})
+               AND (value > 100 OR numerator > denominator))
+    """
+
+
+def suppression_query() -> str:
+    """Unpublished rows carry a reason and no value or derived figure; published rows carry no reason."""
+    return """
+        SELECT *
+        FROM {batch}
+        WHERE (NOT is_published AND (suppression_reason IS NULL OR value IS NOT NULL OR index_nl IS NOT NULL
+                                     OR ratio IS NOT NULL OR percentile_rank IS NOT NULL OR is_signal))
+           OR (is_published AND (suppression_reason IS NOT NULL OR value IS NULL))
+    """
+
+
+def index_query(tolerance: float = INDEX_TOLERANCE) -> str:
+    return f"""
+        SELECT *
+        FROM {{batch}}
+        WHERE value IS NOT NULL AND national_value > 0
+          AND (index_nl IS NULL OR abs(index_nl - 100.0 * value / national_value) > {tolerance!r})
+    """
+
+
+def national_value_query() -> str:
+    return """
+        SELECT region.*
+        FROM {batch} AS region
+        JOIN {batch} AS nederland
+            ON nederland.period_year = region.period_year
+            AND nederland.indicator_code = region.indicator_code
+            AND nederland.breakdown_code = region.breakdown_code
+            AND nederland.region_level = 'nederland'
+        WHERE region.national_value IS DISTINCT FROM nederland.value
+    """
+
+
+def one_nederland_row_query() -> str:
+    return """
+        SELECT period_year, indicator_code, breakdown_code
+        FROM {batch}
+        GROUP BY period_year, indicator_code, breakdown_code
+        HAVING count(*) FILTER (WHERE region_level = 'nederland') <> 1
+    """
+
+
+def significance_query() -> str:
+    """The interval holds the ratio, and the significance and signal follow from the interval."""
+    concerns = _catalog_values([(i.code, i.concern) for i in load_catalog().indicators])
+    return f"""
+        SELECT batch.*
+        FROM {{batch}} AS batch
+        JOIN (VALUES {concerns}) AS catalog(indicator_code, concern)
+            ON batch.indicator_code = catalog.indicator_code
+        WHERE (batch.ratio_lower IS NOT NULL
+               AND NOT (batch.ratio_lower <= batch.ratio + 1e-9 AND batch.ratio <= batch.ratio_upper + 1e-9))
+           OR batch.significance IS DISTINCT FROM CASE
+                WHEN batch.ratio_lower IS NULL OR batch.region_level = 'nederland' THEN NULL
+                WHEN batch.ratio_lower > 1 THEN 'hoger'
+                WHEN batch.ratio_upper < 1 THEN 'lager'
+                ELSE 'niet_significant' END
+           OR batch.is_signal IS DISTINCT FROM coalesce(
+                (catalog.concern = 'higher' AND batch.significance = 'hoger')
+                OR (catalog.concern = 'lower' AND batch.significance = 'lager'), false)
+    """
+
+
+def build() -> list[Expectation]:
+    """The expectations of the ``indicator_values`` suite, in the order Data Docs shows them."""
+    ge = gx.expectations
+    return [
+        ge.ExpectTableRowCountToBeBetween(min_value=1, description="The mart is not empty."),
+        ge.ExpectCompoundColumnsToBeUnique(
+            column_list=GRAIN, description="One row per year, level, region, indicator and breakdown."
+        ),
+        *(ge.ExpectColumnValuesToNotBeNull(column=column) for column in [*GRAIN, "is_published"]),
+        ge.ExpectColumnValuesToBeInSet(column="region_level", value_set=REGION_LEVELS),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=region_code_by_level_query(),
+            description="The region code has the pattern of its level.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=catalog_rules_query(),
+            description="Every indicator is in the catalog, with its theme, at a level the catalog allows.",
+        ),
+        ge.ExpectColumnValuesToBeInSet(column="suppression_reason", value_set=SUPPRESSION_REASONS),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=suppression_query(),
+            description="Every unpublished value has a reason; neither it nor its derived figures appear.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=minimum_denominator_query(),
+            description="No value is published over a denominator below the catalog's minimum.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=range_query(),
+            description="Values are not negative; shares lie within 0-100 % and their part within the whole.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=index_query(),
+            description="index_nl = value / national_value x 100.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=national_value_query(),
+            description="national_value is the value of that year's Nederland row.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=one_nederland_row_query(),
+            description="Exactly one Nederland row per indicator, breakdown and year.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=significance_query(),
+            description="The interval holds the ratio; significance and signal follow from it.",
+        ),
+        ge.ExpectColumnValuesToBeBetween(column="percentile_rank", min_value=0, max_value=1),
+    ]

@@ -1,0 +1,36 @@
+"""Suite for the published mart ``signal_map``: per region, year and theme, the count of signals."""
+
+from __future__ import annotations
+
+import great_expectations as gx
+from great_expectations.expectations import Expectation
+
+from zicht.indicators import load_catalog
+
+from .regions import REGION_LEVELS, region_code_by_level_query
+
+DATASET = "signal_map"
+GRAIN = ["period_year", "region_level", "region_code", "theme_code"]
+
+
+def build() -> list[Expectation]:
+    ge = gx.expectations
+    return [
+        ge.ExpectCompoundColumnsToBeUnique(
+            column_list=GRAIN, description="One row per year, region and theme."
+        ),
+        *(ge.ExpectColumnValuesToNotBeNull(column=column) for column in GRAIN),
+        ge.ExpectColumnValuesToBeInSet(
+            column="region_level", value_set=[level for level in REGION_LEVELS if level != "nederland"]
+        ),
+        ge.ExpectColumnValuesToBeInSet(column="theme_code", value_set=sorted(load_catalog().themes)),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=region_code_by_level_query(),
+            description="The region code has the pattern of its level.",
+        ),
+        ge.ExpectColumnValuesToBeBetween(column="signals", min_value=0),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query="SELECT * FROM {batch} WHERE signals > indicators_assessed",
+            description="A theme cannot have more signals than indicators assessed.",
+        ),
+    ]
