@@ -62,3 +62,10 @@ def test_a_binomial_indicator_must_be_a_percentage():
     share["scale"] = 1000
     with pytest.raises(CatalogError, match=share["code"]):
         parse_catalog(data)
+
+
+def test_committed_doc_equals_the_rendering_of_the_catalog():
+    from zicht.indicators.docs import DOC_PATH, render_document
+
+    committed = DOC_PATH.read_text(encoding="utf-8")
+    assert committed == render_document(committed), "run: python -m zicht.indicators.docs"

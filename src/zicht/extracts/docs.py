@@ -6,11 +6,10 @@ from pathlib import Path
 
 from zicht.extracts.raw_load import LINEAGE_COLUMNS, RAW_SCHEMA
 from zicht.extracts.schemas import SCHEMAS, Column, ExtractSchema
+from zicht.generated_docs import replace_section
 from zicht.settings import PROJECT_ROOT
 
 DOC_PATH = PROJECT_ROOT / "docs" / "extracts.md"
-BEGIN = "<!-- BEGIN GENERATED: zicht.extracts.docs -->"
-END = "<!-- END GENERATED: zicht.extracts.docs -->"
 
 
 def _checks(column: Column) -> str:
@@ -63,15 +62,10 @@ def render_schema(schema: ExtractSchema) -> str:
     return "\n".join(lines)
 
 
-def render_generated_section() -> str:
-    body = "\n\n".join(render_schema(schema) for schema in SCHEMAS.values())
-    return f"{BEGIN}\n{body}\n{END}"
-
-
 def render_document(current: str) -> str:
     """`current` with its generated section replaced by a fresh rendering."""
-    start, end = current.index(BEGIN), current.index(END) + len(END)
-    return current[:start] + render_generated_section() + current[end:]
+    body = "\n\n".join(render_schema(schema) for schema in SCHEMAS.values())
+    return replace_section(current, "zicht.extracts.docs", body)
 
 
 def write_document(path: Path = DOC_PATH) -> None:
