@@ -205,7 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest-cbs", help="land and load CBS tables (all of the catalog by default)"
     )
-    ingest.add_argument("table", nargs="*", help="CBS table ids, e.g. 85984NED")
+    ingest.add_argument(
+        "table", nargs="*", help="CBS table ids, e.g. 85984NED, or one period: 47022NED:2023JJ00"
+    )
     ingest.set_defaults(handler=_ingest_cbs)
 
     commands.add_parser("build", help="dbt build the warehouse").set_defaults(handler=_build)

@@ -4,7 +4,16 @@ from datetime import timedelta
 
 import pytest
 
-from tests.ops.conftest import CBS_TABLES, finding, land, land_cbs, quarantine, write_gate_run, write_release
+from tests.ops.conftest import (
+    CBS_TABLES,
+    finding,
+    land,
+    land_cbs,
+    land_other_cbs,
+    quarantine,
+    write_gate_run,
+    write_release,
+)
 from zicht.ops.health import collect_health
 from zicht.ops.report import Area, Severity
 
@@ -39,6 +48,7 @@ def test_publication_older_than_max_age_needs_attention(healthy, now, monkeypatc
 
 
 def test_cbs_table_retrieved_60_days_ago_is_stale(settings, now):
+    land_other_cbs(settings, now - timedelta(days=1), "85984NED", "85755NED")
     land_cbs(settings, "85984NED", now - timedelta(days=1))
     land_cbs(settings, "85755NED", now - timedelta(days=60))
     write_gate_run(settings, "gate-ok", now - timedelta(hours=2))
@@ -248,6 +258,7 @@ def test_extract_quarantine_with_json_and_text_reason_is_one_finding(healthy, no
 
 
 def test_a_statline_download_counts_as_a_fresh_landing_of_its_cbs_table(settings, now):
+    land_other_cbs(settings, now - timedelta(days=1), "85984NED", "85755NED")
     land_cbs(settings, "85984NED", now - timedelta(days=1))
     land_cbs(settings, "85755NED", now - timedelta(days=60))  # stale through the API ...
     land(settings, "statline", now - timedelta(hours=3), "loaded", table_id="85755NED", period="2024")

@@ -1,7 +1,7 @@
 import json
 from datetime import timedelta
 
-from tests.ops.conftest import quarantine, write_gate_run
+from tests.ops.conftest import CBS_TABLES, quarantine, write_gate_run
 from zicht.cli import main
 
 
@@ -60,4 +60,4 @@ def test_status_alert_records_alerts_once(settings, capsys):
 
     lines = (settings.data_dir / "ops" / "alerts.jsonl").read_text().splitlines()
     kinds = sorted(json.loads(line)["kind"] for line in lines)
-    assert kinds == ["gate_never_ran", "publication_missing", "source_never_landed", "source_never_landed"]
+    assert kinds == ["gate_never_ran", "publication_missing", *["source_never_landed"] * len(CBS_TABLES)]

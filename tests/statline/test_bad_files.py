@@ -69,7 +69,7 @@ def test_truncated_row_names_its_line(settings, kern_csv, tmp_path):
 
     error = rejected(settings, edited(kern_csv, tmp_path, truncate_line_7), "field_count")
     assert error.line == 7
-    assert str(error) == f"{kern_csv.name}, line 7: rule field_count: 19 field(s), the header has 22"
+    assert str(error) == f"{kern_csv.name}, line 7: rule field_count: 24 field(s), the header has 27"
 
 
 def bad_number_on_line(line: int):

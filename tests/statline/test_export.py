@@ -17,7 +17,7 @@ def test_statline_format(kern_csv, synthetic_dir):
     assert '"Oppervlakte land (ha)"' in lines[0] and '"Bevolkingsdichtheid (aantal per km²)"' in lines[0]
     # Every field quoted: splitting on the quoted separator gives as many fields as the header has.
     rows = list(csv.reader(lines[1:-1], delimiter=";"))
-    assert all(len(row) == 22 for row in rows) and lines[-1] == ""
+    assert all(len(row) == 27 for row in rows) and lines[-1] == ""
     assert all(line.startswith('"') and line.endswith('"') for line in lines[:-1])
     gemeente = next(row for row in rows if row[0].startswith("GM"))
     assert len(gemeente[0]) == 10 and gemeente[0] == gemeente[3] and gemeente[0].endswith(" ")

@@ -22,11 +22,28 @@ class CatalogTable:
     assumed: bool
     view: str
     region_dimension: str
+    period: str | None = None  # CBS Perioden key when the table holds many periods, e.g. 2023JJ00
 
     @property
     def raw_table(self) -> str:
-        """Name of the table in the warehouse's raw schema, e.g. cbs__85984ned."""
-        return f"cbs__{self.table_id.lower()}"
+        """Name of the table in the warehouse's raw schema: cbs__85984ned, or cbs__47022ned__2023jj00."""
+        name = f"cbs__{self.table_id.lower()}"
+        return f"{name}__{self.period.lower()}" if self.period else name
+
+    @property
+    def landing_dataset(self) -> str:
+        """Folder of its batches under the landing zone's source folder: 85984NED, or 47022NED/2023JJ00."""
+        return f"{self.table_id}/{self.period}" if self.period else self.table_id
+
+    @property
+    def label(self) -> str:
+        """How logs and errors name it: 85984NED, or 47022NED:2023JJ00."""
+        return f"{self.table_id}:{self.period}" if self.period else self.table_id
+
+    @property
+    def period_filter(self) -> str | None:
+        """The OData $filter that selects its period from a multi-period table."""
+        return f"Perioden eq '{self.period}'" if self.period else None
 
 
 @cache
@@ -44,9 +61,28 @@ def load_catalog(path: Path = CATALOG_PATH) -> tuple[CatalogTable, ...]:
                     assumed=bool(entry.get("assumed", False)),
                     view=spec["view"],
                     region_dimension=spec["region_dimension"],
+                    period=str(entry["period"]) if entry.get("period") else None,
                 )
             )
+    _check_unique(tables, path)
     return tuple(tables)
+
+
+def _check_unique(tables: list[CatalogTable], path: Path) -> None:
+    """One entry per family and year; an id used for several entries must name a period in each."""
+    seen_years: set[tuple[str, int]] = set()
+    by_id: dict[str, list[CatalogTable]] = {}
+    for table in tables:
+        if (table.family, table.year) in seen_years:
+            raise ValueError(f"{path}: family {table.family} lists year {table.year} twice")
+        seen_years.add((table.family, table.year))
+        by_id.setdefault(table.table_id.upper(), []).append(table)
+    for table_id, entries in by_id.items():
+        periods = [t.period for t in entries]
+        if len(entries) > 1 and (None in periods or len(set(periods)) != len(periods)):
+            raise ValueError(
+                f"{path}: table {table_id} is listed {len(entries)} times; each needs its own period"
+            )
 
 
 def configured_years() -> tuple[int, ...]:
@@ -63,11 +99,37 @@ def list_catalog_tables(years: tuple[int, ...] | list[int] | None = None) -> lis
     return [table for table in load_catalog() if table.year in wanted]
 
 
+def tables_by_id(table_id: str) -> list[CatalogTable]:
+    """Every catalog entry of a table id: one, or one per period of a multi-period table."""
+    found = [table for table in load_catalog() if table.table_id.upper() == table_id.upper()]
+    if not found:
+        raise KeyError(f"CBS table {table_id!r} is not in the catalog {CATALOG_PATH}")
+    return found
+
+
 def table_by_id(table_id: str) -> CatalogTable:
-    for table in load_catalog():
-        if table.table_id.upper() == table_id.upper():
-            return table
-    raise KeyError(f"CBS table {table_id!r} is not in the catalog {CATALOG_PATH}")
+    """The catalog entry of a single-period table id; a multi-period id needs `select_tables`."""
+    found = tables_by_id(table_id)
+    if len(found) > 1:
+        periods = ", ".join(t.label for t in found)
+        raise KeyError(f"CBS table {table_id!r} holds several periods in the catalog ({periods}); name one")
+    return found[0]
+
+
+def select_tables(selectors: list[str]) -> list[CatalogTable]:
+    """Catalog entries for `85984NED` (every period of that id) or `47022NED:2023JJ00` (one period)."""
+    selected = []
+    for selector in selectors:
+        table_id, _, period = selector.partition(":")
+        found = tables_by_id(table_id)
+        if period:
+            found = [t for t in found if (t.period or "").upper() == period.upper()]
+            if not found:
+                raise KeyError(
+                    f"CBS table {table_id!r} has no period {period!r} in the catalog {CATALOG_PATH}"
+                )
+        selected.extend(found)
+    return selected
 
 
 def family_tables(family: str) -> list[CatalogTable]:

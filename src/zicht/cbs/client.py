@@ -80,11 +80,18 @@ def _check_shape(table_id: str, data: dict) -> None:
         raise ValueError(f"{table_id} delivered empty TableInfos or DataProperties")
 
 
-def download_table(table_id: str, host: str, https: bool, options: ClientOptions | None = None) -> dict:
+def download_table(
+    table_id: str,
+    host: str,
+    https: bool,
+    options: ClientOptions | None = None,
+    filters: str | None = None,
+) -> dict:
     """All entity sets of a table (TypedDataSet, not Untyped) with region codes, not titles.
 
     `download_data` leaves dimension keys as they are (`get_data` would swap them for titles). Its
-    `typed=False` downloads the TypedDataSet: the flag is inverted in cbsodata 1.3.5.
+    `typed=False` downloads the TypedDataSet: the flag is inverted in cbsodata 1.3.5. `filters` (an
+    OData $filter such as `Perioden eq '2023JJ00'`) applies to the data set only, as cbsodata sends it.
     """
     options = options or ClientOptions.from_env()
     url = table_url(host, https, table_id)
@@ -92,7 +99,9 @@ def download_table(table_id: str, host: str, https: bool, options: ClientOptions
     for attempt in range(1, options.attempts + 1):
         try:
             with _cbsodata_host(host, https):
-                data = cbsodata.download_data(table_id, typed=False, timeout=options.timeout_seconds)
+                data = cbsodata.download_data(
+                    table_id, typed=False, filters=filters, timeout=options.timeout_seconds
+                )
             _check_shape(table_id, data)
             return data
         except (requests.RequestException, ValueError, KeyError, TypeError) as error:

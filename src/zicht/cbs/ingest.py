@@ -10,7 +10,7 @@ from pathlib import Path
 
 from zicht import landing
 from zicht.cbs import raw_load
-from zicht.cbs.catalog import CatalogTable, list_catalog_tables, table_by_id
+from zicht.cbs.catalog import CatalogTable, list_catalog_tables, select_tables
 from zicht.cbs.client import ClientOptions, download_table
 from zicht.settings import Settings, get_settings
 
@@ -57,6 +57,7 @@ def _record(table: CatalogTable, ingest_id: str, moment: datetime, **fields) -> 
         "table_id": table.table_id,
         "family": table.family,
         "period": str(table.year),
+        "cbs_period": table.period,
         "retrieved_at": moment.isoformat(),
         "landing_path": None,
         "files": [],
@@ -70,15 +71,22 @@ def _record(table: CatalogTable, ingest_id: str, moment: datetime, **fields) -> 
 def ingest_table(table: CatalogTable, settings: Settings, options: ClientOptions) -> IngestResult:
     """Download, land and load one table; on failure the manifest says so and the warehouse is untouched."""
     moment = datetime.now(UTC)
-    ingest_id = f"{SOURCE}-{table.table_id}-{landing.retrieval_stamp(moment)}-{uuid.uuid4().hex[:8]}"
+    stem = f"{table.table_id}-{table.period}" if table.period else table.table_id
+    ingest_id = f"{SOURCE}-{stem}-{landing.retrieval_stamp(moment)}-{uuid.uuid4().hex[:8]}"
     try:
-        data = download_table(table.table_id, settings.cbs_host, settings.cbs_https, options)
+        data = download_table(
+            table.table_id, settings.cbs_host, settings.cbs_https, options, filters=table.period_filter
+        )
+        if table.period and not data["TypedDataSet"]:
+            raise ValueError(f"CBS table {table.table_id} has no rows for period {table.period}")
     except Exception as error:
         landing.append_manifest(
             settings.landing_dir, _record(table, ingest_id, moment, outcome="failed", error=str(error))
         )
         raise
-    batch = landing.land_batch(settings.landing_dir, SOURCE, table.table_id, moment, _write_entity_sets(data))
+    batch = landing.land_batch(
+        settings.landing_dir, SOURCE, table.landing_dataset, moment, _write_entity_sets(data)
+    )
     # Load from the landed files, not from memory: the landing zone is what a re-load would read.
     rows = raw_load.read_landed(batch.path, "TypedDataSet")
     properties = raw_load.read_landed(batch.path, "DataProperties")
@@ -95,8 +103,21 @@ def ingest_table(table: CatalogTable, settings: Settings, options: ClientOptions
     region_names = raw_load.region_names_arrow_table(
         raw_load.read_landed(batch.path, table.region_dimension), table, ingest_id
     )
+    categories = raw_load.categories_arrow_table(
+        {
+            name: raw_load.read_landed(batch.path, name)
+            for name in raw_load.category_dimensions(properties, table.region_dimension)
+        },
+        table,
+        ingest_id,
+    )
     raw_load.load_table(
-        settings.warehouse_path, table, arrow, landing.read_manifest(settings.landing_dir), region_names
+        settings.warehouse_path,
+        table,
+        arrow,
+        landing.read_manifest(settings.landing_dir),
+        region_names,
+        categories,
     )
     return IngestResult(
         table_id=table.table_id,
@@ -116,10 +137,12 @@ def ingest_cbs_tables(
 ) -> list[IngestResult]:
     """Ingest the given tables (default: every catalog table of the configured years), one by one.
 
+    `table_ids` take every catalog period of an id (`47022NED`) or one period (`47022NED:2023JJ00`).
+
     Each table is loaded in its own transaction; the first failure stops the run with a
     `CbsDownloadError` naming the table and URL, and earlier tables stay loaded.
     """
     settings = settings or get_settings()
     options = options or ClientOptions.from_env()
-    tables = list_catalog_tables() if table_ids is None else [table_by_id(t) for t in table_ids]
+    tables = list_catalog_tables() if table_ids is None else select_tables(table_ids)
     return [ingest_table(table, settings, options) for table in tables]

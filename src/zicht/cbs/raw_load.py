@@ -6,6 +6,9 @@
 - dimension columns and `Codering` are trimmed and their untrimmed value kept in `<Name>_raw`;
   other strings are trimmed; numbers typed by the DataProperties Datatype; nulls stay NULL.
 - `table_id`, `period` and `ingest_id` are added.
+
+Beside it: the region dimension as `<table>__regions`, and the other dimensions (categories such as
+SoortMisdrijf, and Perioden) as `<table>__categories`, one row per dimension and key.
 """
 
 from __future__ import annotations
@@ -119,6 +122,38 @@ def region_names_arrow_table(dimension_rows: list[dict], table: CatalogTable, in
     )
 
 
+def category_dimensions(data_properties: list[dict], region_dimension: str) -> list[str]:
+    """Keys of the table's dimensions other than its region dimension, in CBS order."""
+    return [
+        entry["Key"]
+        for entry in data_properties
+        if entry.get("Type") in _DIMENSION_TYPES and entry["Key"] != region_dimension
+    ]
+
+
+def categories_arrow_table(
+    dimensions: dict[str, list[dict]], table: CatalogTable, ingest_id: str
+) -> pa.Table | None:
+    """Key and Title of every non-region dimension (None when the table has none)."""
+    if not dimensions:
+        return None
+    rows = [(name, row) for name, entries in dimensions.items() for row in entries]
+    keys = [row.get("Key") for _, row in rows]
+    count = len(rows)
+    return pa.table(
+        {
+            "dimension": pa.array([name for name, _ in rows], pa.string()),
+            "Key": pa.array([_trim(k) for k in keys], pa.string()),
+            "Key_raw": pa.array(keys, pa.string()),
+            "Title": pa.array([_trim(row.get("Title")) for _, row in rows], pa.string()),
+            "Description": pa.array([_trim(row.get("Description")) for _, row in rows], pa.string()),
+            "table_id": pa.array([table.table_id] * count, pa.string()),
+            "period": pa.array([str(table.year)] * count, pa.string()),
+            "ingest_id": pa.array([ingest_id] * count, pa.string()),
+        }
+    )
+
+
 def read_landed(landing_path: Path, name: str) -> list[dict]:
     return json.loads((Path(landing_path) / f"{name}.json").read_text(encoding="utf-8"))
 
@@ -154,12 +189,13 @@ def _existing_raw_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 REGIONS_SUFFIX = "__regions"
+CATEGORIES_SUFFIX = "__categories"
 
 
 def refresh_family_view(con: duckdb.DuckDBPyConnection, family: str) -> None:
-    """(Re)create the family views (data and region names) as unions by name of the loaded tables."""
+    """(Re)create the family views (data, region names, categories) as unions by name of the loaded tables."""
     present = _existing_raw_tables(con)
-    for suffix in ("", REGIONS_SUFFIX):
+    for suffix in ("", REGIONS_SUFFIX, CATEGORIES_SUFFIX):
         tables = [t for t in family_tables(family) if f"{t.raw_table}{suffix}" in present]
         if not tables:
             continue
@@ -175,8 +211,9 @@ def load_table(
     data: pa.Table,
     manifest_records: list[dict],
     region_names: pa.Table | None = None,
+    categories: pa.Table | None = None,
 ) -> None:
-    """Replace the table, its region names, its family views and the manifest mirror in one transaction."""
+    """Replace the table, its dimensions, its family views and the manifest mirror in one transaction."""
     with write_transaction(warehouse_path, RAW_SCHEMA) as con:
         con.register("incoming_cbs_table", data)
         con.execute(
@@ -187,6 +224,12 @@ def load_table(
             con.execute(
                 f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table}{REGIONS_SUFFIX}"
                 " AS SELECT * FROM incoming_region_names"
+            )
+        if categories is not None:
+            con.register("incoming_categories", categories)
+            con.execute(
+                f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table}{CATEGORIES_SUFFIX}"
+                " AS SELECT * FROM incoming_categories"
             )
         refresh_family_view(con, table.family)
         con.register("incoming_manifest", _manifest_arrow(manifest_records))

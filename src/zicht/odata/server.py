@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from zicht.cbs.catalog import load_catalog
+from zicht.cbs.catalog import CatalogTable, load_catalog
 from zicht.odata.filters import ODataQueryError, compile_filter
 from zicht.odata.shape import CbsTable, build_table, data_file
 
@@ -39,26 +39,31 @@ class Fault:
 
 
 class _TableStore:
-    """Tables by id, built from the synthetic data on first request."""
+    """Tables by id, built from the synthetic data on first request.
+
+    A multi-period table id has one catalog entry per period; it is served with every period whose
+    synthetic data exists.
+    """
 
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
-        self.available = {
-            table.table_id.upper(): table
-            for table in load_catalog()
-            if data_file(self.data_dir, table).exists()
-        }
+        self.available: dict[str, tuple[CatalogTable, ...]] = {}
+        for table in load_catalog():
+            if data_file(self.data_dir, table).exists():
+                key = table.table_id.upper()
+                self.available[key] = (*self.available.get(key, ()), table)
         self._built: dict[str, CbsTable] = {}
         self._lock = threading.Lock()
 
     def get(self, table_id: str) -> CbsTable | None:
-        entry = self.available.get(table_id.upper())
-        if entry is None:
+        entries = self.available.get(table_id.upper())
+        if entries is None:
             return None
         with self._lock:
-            if entry.table_id not in self._built:
-                self._built[entry.table_id] = build_table(self.data_dir, entry)
-            return self._built[entry.table_id]
+            key = entries[0].table_id
+            if key not in self._built:
+                self._built[key] = build_table(self.data_dir, entries if entries[0].period else entries[0])
+            return self._built[key]
 
 
 class _FaultBook:

@@ -164,10 +164,15 @@ def check_sources(
         cadence = ops.cadence(source)
         if source == CBS:
             for table in list_catalog_tables():
-                table_attempts = [a for a in by_source[source] if a.table_id == table.table_id]
+                # A multi-period table id has one catalog entry (and landing) per period.
+                table_attempts = [
+                    a
+                    for a in by_source[source]
+                    if a.table_id == table.table_id and (not table.period or a.period == str(table.year))
+                ]
                 findings += _unit_findings(
-                    f"{CBS}/{table.table_id}",
-                    f"cbs {table.table_id}",
+                    f"{CBS}/{table.label}",
+                    f"cbs {table.label}",
                     table_attempts,
                     cadence,
                     now,

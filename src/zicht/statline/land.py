@@ -21,7 +21,7 @@ from pathlib import Path
 
 from zicht import landing
 from zicht.cbs import raw_load
-from zicht.cbs.catalog import CATALOG_PATH, CatalogTable, table_by_id
+from zicht.cbs.catalog import CatalogTable, table_by_id
 from zicht.cbs.client import ClientOptions
 from zicht.settings import Settings, get_settings
 from zicht.statline.metadata import table_metadata
@@ -75,10 +75,8 @@ def _catalog_table(file_name: str, table_id: str | None) -> CatalogTable:
         )
     try:
         return table_by_id(wanted)
-    except KeyError:
-        raise StatlineFileError(
-            file_name, "table_id_known", f"table id {wanted!r} is not in the catalog {CATALOG_PATH}"
-        ) from None
+    except KeyError as error:
+        raise StatlineFileError(file_name, "table_id_known", str(error.args[0])) from None
 
 
 def _land_original(settings: Settings, dataset: str, path: Path) -> tuple[Path, datetime]:

@@ -25,7 +25,7 @@ class TableMetadata:
 
 def landed_metadata(landing_dir: Path, table: CatalogTable) -> TableMetadata | None:
     """The metadata of the newest complete API landing of `table`, or None."""
-    folder = Path(landing_dir) / ingest.SOURCE / table.table_id
+    folder = Path(landing_dir) / ingest.SOURCE / table.landing_dataset
     if not folder.is_dir():
         return None
     # Batch folders are named by retrieval time, so the last in name order is the newest; hidden

@@ -2,6 +2,9 @@
 
 Files in the output folder (all parquet, codes unpadded; the server dresses them up as CBS does):
 - `kerncijfers_<year>.parquet`  one row per region (Nederland, gemeenten, wijken, buurten)
+- `misdrijven_<year>.parquet`   one row per region (as Kerncijfers) and crime category
+- `verdachten_<year>.parquet`   one row per region (Nederland, gemeenten), offence and age group
+- `verkochte_woningen_<year>.parquet`  one row per region (Nederland, provinces, gemeenten)
 - `gebieden_<year>.parquet`     one row per gemeente: provincie and politie regionale eenheid
 - `conversion_<year>.parquet`   codes of that year -> codes of the newest year (merger)
 - `ground_truth.json`           seed, scale, years, mergers and planted patterns
@@ -18,9 +21,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zicht.synth import geography, mergers, patterns, population, tables
+from zicht.synth import crime, geography, housing, mergers, patterns, population, tables
 
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
+# Each later family draws from its own stream, so adding one leaves the others' figures unchanged.
+STREAMS = {"ownership": 1, "crime": 2, "suspects": 3, "sales": 4}
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -68,16 +73,36 @@ def generate(
     in_merger = set(merger.old_codes) if merger else set()
     planted = [patterns.plant_high_density(gemeenten, buurten, exclude=in_merger)]
     planted.append(patterns.plant_woz_outlier(gemeenten, exclude=in_merger | {planted[0]["gemeente_code"]}))
+    planted += patterns.plant_rate_patterns(
+        gemeenten, exclude=in_merger | {p["gemeente_code"] for p in planted}
+    )
+    crime_multipliers, suspect_multipliers, unknown_owner_multipliers = _multipliers(planted)
 
     figures = population.yearly_buurt_figures(rng, gemeenten, buurten, years)
+    streams = {name: np.random.default_rng([seed, stream]) for name, stream in STREAMS.items()}
+    buurt_gemeenten = buurten["gemeente_code"].to_numpy()
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     totals = {}
     for year in years:
-        kern = tables.kerncijfers(year, buurten, figures[year], gemeenten, merger)
+        year_figures = housing.add_ownership(
+            streams["ownership"], figures[year], buurt_gemeenten, unknown_owner_multipliers
+        )
+        kern = tables.kerncijfers(year, buurten, year_figures, gemeenten, merger)
         gemeente_rows = kern[kern["soort"] == "Gemeente"].set_index("code")
         _write_parquet(kern, out_dir / f"kerncijfers_{year}.parquet")
+        _write_parquet(
+            crime.registered_crimes(streams["crime"], kern, crime_multipliers),
+            out_dir / f"misdrijven_{year}.parquet",
+        )
+        _write_parquet(
+            crime.suspects(streams["suspects"], kern, suspect_multipliers),
+            out_dir / f"verdachten_{year}.parquet",
+        )
+        _write_parquet(
+            housing.home_sales(streams["sales"], kern), out_dir / f"verkochte_woningen_{year}.parquet"
+        )
         _write_parquet(
             tables.gebieden(year, gemeenten, merger, gemeente_rows["AantalInwoners"]),
             out_dir / f"gebieden_{year}.parquet",
@@ -92,6 +117,8 @@ def generate(
             "buurten": int((kern["soort"] == "Buurt").sum()),
         }
     for pattern in planted:
+        if pattern["table_family"] != "kerncijfers_wijken_buurten":
+            continue
         code = pattern["gemeente_code"]
         pattern["values"] = {
             str(year): _value_of(out_dir / f"kerncijfers_{year}.parquet", code, pattern["column"])
@@ -110,6 +137,20 @@ def generate(
         out_dir / "ground_truth.json",
     )
     return out_dir
+
+
+def _multipliers(planted: list[dict]) -> tuple[dict, dict, dict]:
+    """Rate multipliers of the planted patterns: per (gemeente, crime), (gemeente, offence, age), gemeente."""
+    crimes, suspects, unknown_owners = {}, {}, {}
+    for pattern in planted:
+        code, multiplier = pattern["gemeente_code"], pattern["multiplier"]
+        if pattern["table_family"] == "geregistreerde_misdrijven":
+            crimes.update({(code, crime_code): multiplier for crime_code in pattern["crime_codes"]})
+        elif pattern["table_family"] == "verdachten":
+            suspects[(code, pattern["offence_code"], pattern["age_code"])] = multiplier
+        elif pattern.get("column") == "EigendomOnbekend":
+            unknown_owners[code] = multiplier
+    return crimes, suspects, unknown_owners
 
 
 def _value_of(path: Path, code: str, column: str) -> float | None:

@@ -6,6 +6,11 @@ import pandas as pd
 
 DENSITY_MULTIPLIER = 1.6
 WOZ_MULTIPLIER = 3.0
+RATE_MULTIPLIER = 3.0  # crime and suspect patterns: three times the national rate
+UNKNOWN_OWNER_MULTIPLIER = 6.0
+# Where among the free gemeenten (ordered by inhabitants) a rate pattern is planted: large enough
+# for the excess to stand out from Poisson noise, yet not one of the big cities.
+MID_SIZED_QUANTILE = 0.75
 
 
 def plant_high_density(gemeenten: pd.DataFrame, buurten: pd.DataFrame, exclude: set[str]) -> dict:
@@ -28,7 +33,10 @@ def plant_high_density(gemeenten: pd.DataFrame, buurten: pd.DataFrame, exclude: 
             f"A mid-sized gemeente whose land area was shrunk so that its Bevolkingsdichtheid is about "
             f"{DENSITY_MULTIPLIER}x that of the densest other gemeente, in every year."
         ),
+        "table_family": "kerncijfers_wijken_buurten",
         "column": "Bevolkingsdichtheid",
+        "multiplier": DENSITY_MULTIPLIER,
+        "indicators": ["kern_bevolkingsdichtheid"],
     }
 
 
@@ -46,5 +54,76 @@ def plant_woz_outlier(gemeenten: pd.DataFrame, exclude: set[str]) -> dict:
             f"The smallest gemeente has an average WOZ value about {WOZ_MULTIPLIER}x the highest price "
             f"level of any other gemeente, in every year: the highest GemiddeldeWOZWaardeVanWoningen."
         ),
+        "table_family": "kerncijfers_wijken_buurten",
         "column": "GemiddeldeWOZWaardeVanWoningen",
+        "multiplier": WOZ_MULTIPLIER,
+        "indicators": ["wonen_woz_gemiddeld"],
     }
+
+
+def mid_sized_gemeente(gemeenten: pd.DataFrame, exclude: set[str]) -> pd.Series:
+    """The free gemeente at MID_SIZED_QUANTILE of the free gemeenten ordered by inhabitants (then code)."""
+    candidates = gemeenten[~gemeenten["gemeente_code"].isin(exclude)].sort_values(
+        ["base_population", "gemeente_code"]
+    )
+    if candidates.empty:
+        raise ValueError("no gemeente left to plant a pattern in")
+    return candidates.iloc[int(len(candidates) * MID_SIZED_QUANTILE)]
+
+
+def _rate_pattern(target: pd.Series, pattern: str, description: str, multiplier: float, **details) -> dict:
+    return {
+        "pattern": pattern,
+        "gemeente_code": target["gemeente_code"],
+        "gemeente_name": target["gemeente_name"],
+        "description": description,
+        "multiplier": multiplier,
+        **details,
+    }
+
+
+def plant_rate_patterns(gemeenten: pd.DataFrame, exclude: set[str]) -> list[dict]:
+    """The crime, suspect and ownership patterns, each in its own mid-sized gemeente."""
+    taken = set(exclude)
+    specs = [
+        (
+            "drugs_hotspot",
+            f"Drugshandel (3.1.1) and drugs-/drankoverlast (2.1.1) registered at {RATE_MULTIPLIER:g}x the "
+            "national rate in every buurt, every year.",
+            RATE_MULTIPLIER,
+            {"table_family": "geregistreerde_misdrijven", "crime_codes": ["3.1.1", "2.1.1"]},
+            ["drugs_handel_politie", "drugs_overlast_politie"],
+        ),
+        (
+            "social_unrest",
+            f"Bedreiging (1.4.4) and openlijk geweld tegen personen (1.4.3) registered at "
+            f"{RATE_MULTIPLIER:g}x the national rate in every buurt, every year.",
+            RATE_MULTIPLIER,
+            {"table_family": "geregistreerde_misdrijven", "crime_codes": ["1.4.4", "1.4.3"]},
+            ["onrust_bedreiging_politie", "onrust_openlijk_geweld_politie"],
+        ),
+        (
+            "young_drug_suspects",
+            f"Drugs suspects (D001) aged 12 to 25 (L012) living there at {RATE_MULTIPLIER:g}x the national "
+            "rate, every year.",
+            RATE_MULTIPLIER,
+            {"table_family": "verdachten", "offence_code": "D001", "age_code": "L012"},
+            ["drugs_verdachten", "drugs_verdachten_jong_aandeel"],
+        ),
+        (
+            "unknown_owners",
+            f"The share of dwellings with an unknown owner (EigendomOnbekend) at "
+            f"{UNKNOWN_OWNER_MULTIPLIER:g}x the national share in every buurt, every year.",
+            UNKNOWN_OWNER_MULTIPLIER,
+            {"table_family": "kerncijfers_wijken_buurten", "column": "EigendomOnbekend"},
+            ["vastgoed_eigendom_onbekend_aandeel"],
+        ),
+    ]
+    planted = []
+    for pattern, description, multiplier, details, indicators in specs:
+        target = mid_sized_gemeente(gemeenten, taken)
+        taken.add(target["gemeente_code"])
+        planted.append(
+            _rate_pattern(target, pattern, description, multiplier, **details, indicators=indicators)
+        )
+    return planted

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zicht.synth.housing import OWNERSHIP_SHARES
 from zicht.synth.mergers import Merger
 from zicht.synth.population import AGE_GROUPS
 from zicht.synth.regions import PROVINCES, RIEC_REGIONS
@@ -20,7 +21,15 @@ COUNT_COLUMNS = (
     "OppervlakteLand",
     "OppervlakteWater",
 )
-_SUM_COLUMNS = (*COUNT_COLUMNS, "woz_total", "woz_dwellings")
+_SUM_COLUMNS = (*COUNT_COLUMNS, "woz_total", "woz_dwellings", *OWNERSHIP_SHARES)
+# Ownership as CBS publishes it: percentages of the dwelling stock, rounded, from the summed counts.
+OWNERSHIP_PERCENTAGES = {
+    "Koopwoningen": ("owner_occupied",),
+    "HuurwoningenTotaal": ("corporation", "other_landlord"),
+    "InBezitWoningcorporatie": ("corporation",),
+    "InBezitOverigeVerhuurders": ("other_landlord",),
+    "EigendomOnbekend": ("unknown_owner",),
+}
 _LEVEL_ORDER = {"Land": 0, "Gemeente": 1, "Wijk": 2, "Buurt": 3}
 INDELING_UNCHANGED = "1"
 INDELING_CODE_CHANGED = "2"
@@ -75,7 +84,10 @@ def _derive(frame: pd.DataFrame) -> pd.DataFrame:
     frame["GemiddeldeHuishoudensgrootte"] = (frame["AantalInwoners"] / households).round(1).astype("Float64")
     dwellings = frame["woz_dwellings"].where(frame["woz_dwellings"] > 0)
     frame["GemiddeldeWOZWaardeVanWoningen"] = (frame["woz_total"] / dwellings).round().astype("Int64")
-    return frame.drop(columns=["woz_total", "woz_dwellings"])
+    stock = frame["Woningvoorraad"].where(frame["Woningvoorraad"] > 0)
+    for column, parts in OWNERSHIP_PERCENTAGES.items():
+        frame[column] = (frame[list(parts)].sum(axis=1) / stock * 100).round().astype("Float64")
+    return frame.drop(columns=["woz_total", "woz_dwellings", *OWNERSHIP_SHARES])
 
 
 def kerncijfers(
@@ -130,6 +142,7 @@ def kerncijfers(
         "Bevolkingsdichtheid",
         "GemiddeldeHuishoudensgrootte",
         "GemiddeldeWOZWaardeVanWoningen",
+        *OWNERSHIP_PERCENTAGES,
     ]
     table[list(COUNT_COLUMNS)] = table[list(COUNT_COLUMNS)].astype("int64")
     return table[leading + numeric]
