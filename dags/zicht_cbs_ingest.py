@@ -2,8 +2,9 @@
 ### CBS ingest
 
 Downloads the CBS open data tables of the catalog (Kerncijfers wijken en buurten per year, Gebieden in
-Nederland) through the `cbsodata` client, keeps every raw response in the immutable landing zone with
-a manifest entry, and loads each table into the warehouse's `raw` schema in one transaction.
+Nederland, registered crime, suspects, home sales; a multi-period table one year at a time) through
+the `cbsodata` client, keeps every raw response in the immutable landing zone with a manifest entry,
+and loads each table into the warehouse's `raw` schema in one transaction.
 The CBS host is the setting `ZICHT_CBS_HOST` (the real CBS, or the local synthetic server).
 Produces the Asset `zicht_raw_cbs`, which schedules the warehouse build.
 """

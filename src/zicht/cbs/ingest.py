@@ -140,7 +140,8 @@ def ingest_cbs_tables(
     `table_ids` take every catalog period of an id (`47022NED`) or one period (`47022NED:2023JJ00`).
 
     Each table is loaded in its own transaction; the first failure stops the run with a
-    `CbsDownloadError` naming the table and URL, and earlier tables stay loaded.
+    `CbsDownloadError` naming the table and URL (a ValueError for a period the table does not hold),
+    and earlier tables stay loaded.
     """
     settings = settings or get_settings()
     options = options or ClientOptions.from_env()
