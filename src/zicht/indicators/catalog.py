@@ -64,6 +64,7 @@ class Indicator:
             "numerator_measure": self.numerator.measure,
             "numerator_category": self.numerator.category,
             "numerator_absent_is_zero": bool(measures[self.numerator.measure].get("absent_is_zero", False)),
+            "numerator_rounded_to": int(measures[self.numerator.measure].get("rounded_to", 1)),
             "denominator_measure": self.denominator.measure,
             "denominator_category": self.denominator.category,
             "unit": self.unit,

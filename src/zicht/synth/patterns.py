@@ -8,9 +8,13 @@ DENSITY_MULTIPLIER = 1.6
 WOZ_MULTIPLIER = 3.0
 RATE_MULTIPLIER = 3.0  # crime and suspect patterns: three times the national rate
 UNKNOWN_OWNER_MULTIPLIER = 6.0
-# Where among the free gemeenten (ordered by inhabitants) a rate pattern is planted: large enough
-# for the excess to stand out from Poisson noise, yet not one of the big cities.
-MID_SIZED_QUANTILE = 0.75
+# Young drug suspects are a part of all drug suspects and CBS rounds both to 10: a stronger excess keeps
+# the pattern visible in the total too.
+YOUNG_SUSPECTS_MULTIPLIER = 6.0
+# A rate pattern goes to the largest free gemeente below the biggest cities (the top tenth by
+# inhabitants): large enough for the excess to stand out from Poisson noise and from CBS's rounding
+# of suspects to 10, yet not a city whose size alone draws attention.
+BIG_CITY_SHARE = 0.10
 
 
 def plant_high_density(gemeenten: pd.DataFrame, buurten: pd.DataFrame, exclude: set[str]) -> dict:
@@ -61,14 +65,14 @@ def plant_woz_outlier(gemeenten: pd.DataFrame, exclude: set[str]) -> dict:
     }
 
 
-def mid_sized_gemeente(gemeenten: pd.DataFrame, exclude: set[str]) -> pd.Series:
-    """The free gemeente at MID_SIZED_QUANTILE of the free gemeenten ordered by inhabitants (then code)."""
-    candidates = gemeenten[~gemeenten["gemeente_code"].isin(exclude)].sort_values(
-        ["base_population", "gemeente_code"]
-    )
+def largest_town_below_the_cities(gemeenten: pd.DataFrame, exclude: set[str]) -> pd.Series:
+    """The largest free gemeente that is not among the biggest cities (ordered by inhabitants, then code)."""
+    ordered = gemeenten.sort_values(["base_population", "gemeente_code"], ascending=[False, True])
+    cities = set(ordered["gemeente_code"].iloc[: max(1, int(len(ordered) * BIG_CITY_SHARE))])
+    candidates = ordered[~ordered["gemeente_code"].isin(exclude | cities)]
     if candidates.empty:
         raise ValueError("no gemeente left to plant a pattern in")
-    return candidates.iloc[int(len(candidates) * MID_SIZED_QUANTILE)]
+    return candidates.iloc[0]
 
 
 def _rate_pattern(target: pd.Series, pattern: str, description: str, multiplier: float, **details) -> dict:
@@ -104,9 +108,9 @@ def plant_rate_patterns(gemeenten: pd.DataFrame, exclude: set[str]) -> list[dict
         ),
         (
             "young_drug_suspects",
-            f"Drugs suspects (D001) aged 12 to 25 (L012) living there at {RATE_MULTIPLIER:g}x the national "
-            "rate, every year.",
-            RATE_MULTIPLIER,
+            f"Drugs suspects (D001) aged 12 to 25 (L012) living there at {YOUNG_SUSPECTS_MULTIPLIER:g}x the "
+            "national rate, every year.",
+            YOUNG_SUSPECTS_MULTIPLIER,
             {"table_family": "verdachten", "offence_code": "D001", "age_code": "L012"},
             ["drugs_verdachten", "drugs_verdachten_jong_aandeel"],
         ),
@@ -121,7 +125,7 @@ def plant_rate_patterns(gemeenten: pd.DataFrame, exclude: set[str]) -> list[dict
     ]
     planted = []
     for pattern, description, multiplier, details, indicators in specs:
-        target = mid_sized_gemeente(gemeenten, taken)
+        target = largest_town_below_the_cities(gemeenten, taken)
         taken.add(target["gemeente_code"])
         planted.append(
             _rate_pattern(target, pattern, description, multiplier, **details, indicators=indicators)

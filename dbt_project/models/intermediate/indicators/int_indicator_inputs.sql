@@ -53,6 +53,7 @@ select
     breakdowns.scale,
     breakdowns.min_denominator,
     breakdowns.disclosure_class,
+    breakdowns.numerator_rounded_to,
     coalesce(
         numerators.amount,
         case when breakdowns.numerator_absent_is_zero and delivered.measure is not null then 0.0 end

@@ -3,6 +3,9 @@
 -- Sources list the levels they publish themselves (Nederland, gemeente, and wijk/buurt where they have them).
 {%- set measure_models = [
     'int_measures__kerncijfers',
+    'int_measures__misdrijven',
+    'int_measures__verdachten',
+    'int_measures__verkopen',
     'int_measures__om',
     'int_measures__kvk',
 ] %}

@@ -34,7 +34,10 @@ compared as (
         national.national_value,
         case when valued.statistic in ('poisson', 'binomial')
             then valued.denominator * national.national_rate end as expected,
-        round(valued.numerator) as observed
+        -- A rounded count (suspects: to 10) stands for every count that rounds to it: the interval
+        -- runs from the lower limit of the smallest such count to the upper limit of the largest.
+        greatest(round(valued.numerator) - floor(valued.numerator_rounded_to / 2), 0) as observed_low,
+        round(valued.numerator) + ceil(valued.numerator_rounded_to / 2) - 1 as observed_high
     from valued
     left join national
         on valued.period_year = national.period_year
@@ -51,12 +54,15 @@ intervals as (
             when 'mean' then value_unchecked / nullif(national_value, 0)
         end as ratio_unchecked,
         case statistic
-            when 'poisson' then poisson_lower(observed, {{ alpha }}) / nullif(expected, 0)
-            when 'binomial' then binomial_lower(observed, round(denominator), {{ alpha }}) / nullif(national_rate, 0)
+            when 'poisson' then poisson_lower(observed_low, {{ alpha }}) / nullif(expected, 0)
+            when 'binomial'
+                then binomial_lower(observed_low, round(denominator), {{ alpha }}) / nullif(national_rate, 0)
         end as ratio_lower_unchecked,
         case statistic
-            when 'poisson' then poisson_upper(observed, {{ alpha }}) / nullif(expected, 0)
-            when 'binomial' then binomial_upper(observed, round(denominator), {{ alpha }}) / nullif(national_rate, 0)
+            when 'poisson' then poisson_upper(observed_high, {{ alpha }}) / nullif(expected, 0)
+            when 'binomial' then binomial_upper(
+                least(observed_high, round(denominator)), round(denominator), {{ alpha }}
+            ) / nullif(national_rate, 0)
         end as ratio_upper_unchecked
     from compared
 ),
