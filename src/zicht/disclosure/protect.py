@@ -29,6 +29,10 @@ from zicht.disclosure.tau import FIXED, SAFE, UNSAFE, TauCell, secondary_suppres
 
 UPPER_LEVELS = ("nederland", "provincie", "riec", "gemeente")
 MAX_UPPER_ROUNDS = 20
+# Subtrees of published gemeenten protected per tau-ARGUS run: the engine's start-up per run costs
+# about as much as solving one subtree.
+SUBTREES_PER_RUN = 8
+JOINED_TOTAL = "ZZJOINED"
 OUTPUT_COLUMNS = ["status", "reason", "required_width", "audit_lower", "audit_upper"]
 
 
@@ -70,7 +74,7 @@ def protect_cells(
     secondary = table["region_code"].isin(state.secondary)
     table.loc[secondary, "status"] = SECONDARY
     table.loc[secondary, "reason"] = "secondary"
-    audit = audit_table(table, table_relations, rules.workers)
+    audit = audit_table(table, table_relations)
     interval = audit.cells.set_index("region_code")
     table["audit_lower"] = table["region_code"].map(interval["audit_lower"])
     table["audit_upper"] = table["region_code"].map(interval["audit_upper"])
@@ -147,15 +151,16 @@ def _subtree(children: dict[str, list[str]], gemeente: str) -> dict[str, list[st
     return out
 
 
-def _protect_one_subtree(job: tuple[str, dict[str, list[str]], dict[str, TauCell], str]) -> set[str]:
-    gemeente, children, cells, label = job
-    return secondary_suppression(gemeente, children, cells, label)
+def _protect_one_run(job: tuple[str, dict[str, list[str]], dict[str, TauCell], str]) -> set[str]:
+    total, children, cells, label = job
+    return secondary_suppression(total, children, cells, label)
 
 
 def _protect_subtrees(
     state: _State, table_relations: list[Relation], workers: int, table_name: str
 ) -> None:
     children = _children(table_relations, "region")
+    published: list[tuple[str, dict[str, list[str]], dict[str, TauCell]]] = []
     jobs = []
     for gemeente in (code for code, level in state.level.items() if level == "gemeente"):
         tree = _subtree(children, gemeente)
@@ -166,14 +171,42 @@ def _protect_subtrees(
             continue
         cells = {gemeente: state.tau_cell(gemeente, fixed=True)}
         cells |= {code: state.tau_cell(code) for code in codes}
-        jobs.append((gemeente, tree, cells, f"{table_name}, subtree of {gemeente}"))
+        if state.suppressed(gemeente):
+            jobs.append((gemeente, tree, cells, f"{table_name}, subtree of {gemeente}"))
+        else:
+            published.append((gemeente, tree, cells))
+    for start in range(0, len(published), SUBTREES_PER_RUN):
+        jobs.append(_joined_run(published[start : start + SUBTREES_PER_RUN], table_name))
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_protect_one_subtree, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+            results = list(pool.map(_protect_one_run, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     else:
-        results = [_protect_one_subtree(job) for job in jobs]
-    for (gemeente, *_), new in zip(jobs, results, strict=True):
-        state.secondary |= {code for code in new if code != gemeente and state.status[code] != PRIMARY}
+        results = [_protect_one_run(job) for job in jobs]
+    for new in results:
+        state.secondary |= {code for code in new if state.level.get(code) in ("wijk", "buurt")}
+        state.secondary -= {code for code in new if state.status.get(code) == PRIMARY}
+
+
+def _joined_run(
+    subtrees: list[tuple[str, dict[str, list[str]], dict[str, TauCell]]], table_name: str
+) -> tuple[str, dict[str, list[str]], dict[str, TauCell], str]:
+    """Several subtrees of published gemeenten in one tau-ARGUS run, under a made-up fixed total.
+
+    Each gemeente is fixed, so the subtrees stay independent and no complement crosses from one to
+    another; the made-up total only saves the engine's start-up per subtree.
+    """
+    children: dict[str, list[str]] = {JOINED_TOTAL: [gemeente for gemeente, _, _ in subtrees]}
+    cells: dict[str, TauCell] = {}
+    for _, tree, subtree_cells in subtrees:
+        children |= tree
+        cells |= subtree_cells
+    cells[JOINED_TOTAL] = TauCell(
+        sum(cell.value for cell in cells.values() if cell.frequency and cell.given_status == FIXED),
+        sum(cell.frequency for cell in cells.values() if cell.given_status == FIXED),
+        FIXED,
+    )
+    label = f"{table_name}, subtrees of {', '.join(gemeente for gemeente, _, _ in subtrees)}"
+    return JOINED_TOTAL, children, cells, label
 
 
 def suppressed_share(protected: pd.DataFrame) -> pd.DataFrame:
