@@ -6,12 +6,13 @@ cell already suppressed as unsafe, until neither adds a cell; then each gemeente
 wijken, buurten) on its own, in parallel processes, with the gemeente as the subtree's total:
 fixed when it is published, unsafe (to be protected again) when the upper table suppressed it.
 
-Why the parts may be protected apart: the only cell a gemeente subtree shares with the rest of the
-table is the gemeente itself, so an attacker who knows the published gemeente value learns nothing
-from other subtrees or the upper table that the subtree's own protection did not already assume.
-A suppressed gemeente is treated as unsafe in its subtree, so the wijken and buurten cannot pin it
-and undo the upper table's protection. Because the two sides still meet in that one cell, the audit
-then solves the whole table at once, all hierarchies together, and `protect_cells` reports its verdict.
+Why the parts may be protected apart: a gemeente subtree shares only the gemeente's own cell with
+the rest of the table, so when that cell is published tau-ARGUS protects the subtree against an
+attacker who knows the gemeente exactly, the most anyone outside the subtree can tell about it.
+When the upper table suppresses the gemeente, the gemeente enters its subtree as an unsafe cell, so
+its wijken and buurten cannot pin it down and undo the upper table's protection. Whatever the parts
+assumed, the audit then solves all published cells and all relations of the whole table at once
+(provinces, RIEC regions, wijken and buurten together), and `protect_cells` reports its verdict.
 """
 
 from __future__ import annotations
@@ -201,7 +202,7 @@ def _joined_run(
         children |= tree
         cells |= subtree_cells
     cells[JOINED_TOTAL] = TauCell(
-        sum(cell.value for cell in cells.values() if cell.frequency and cell.given_status == FIXED),
+        sum(cell.value for cell in cells.values() if cell.given_status == FIXED),
         sum(cell.frequency for cell in cells.values() if cell.given_status == FIXED),
         FIXED,
     )
