@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zicht.disclosure.audit import AuditResult, audit_table
+from zicht.disclosure.audit import AuditResult, audit_table, feasibility_intervals, is_protected
 from zicht.disclosure.cells import Relation, relations, validate_cells
 from zicht.disclosure.primary import EMPTY, PRIMARY, SECONDARY, apply_primary_rules, protection_levels
 from zicht.disclosure.rules import DisclosureRules, load_rules
@@ -30,6 +30,7 @@ from zicht.disclosure.tau import FIXED, SAFE, UNSAFE, TauCell, secondary_suppres
 
 UPPER_LEVELS = ("nederland", "provincie", "riec", "gemeente")
 MAX_UPPER_ROUNDS = 20
+MAX_REPAIR_ROUNDS = 20
 # Subtrees of published gemeenten protected per tau-ARGUS run: the engine's start-up per run costs
 # about as much as solving one subtree.
 SUBTREES_PER_RUN = 8
@@ -72,10 +73,14 @@ def protect_cells(
     state = _State(table, rule.min_width)
     _protect_upper_table(state, table_relations, table_name)
     _protect_subtrees(state, table_relations, rules.workers, table_name)
+    for _ in range(MAX_REPAIR_ROUNDS):
+        added, intervals = _add_complements(state, table_relations, rules.workers)
+        if not added:
+            break
     secondary = table["region_code"].isin(state.secondary)
     table.loc[secondary, "status"] = SECONDARY
     table.loc[secondary, "reason"] = "secondary"
-    audit = audit_table(table, table_relations)
+    audit = audit_table(table, table_relations, rules.workers, intervals if not added else None)
     interval = audit.cells.set_index("region_code")
     table["audit_lower"] = table["region_code"].map(interval["audit_lower"])
     table["audit_upper"] = table["region_code"].map(interval["audit_upper"])
@@ -126,6 +131,12 @@ def _protect_upper_table(state: _State, table_relations: list[Relation], table_n
         }
         if children.get(root):
             hierarchies.append((grouping, children))
+    upper_relations = [
+        Relation(total, tuple(parts), grouping)
+        for grouping, children in hierarchies
+        for total, parts in children.items()
+        if parts
+    ]
     for _ in range(MAX_UPPER_ROUNDS):
         added = 0
         for grouping, children in hierarchies:
@@ -136,9 +147,45 @@ def _protect_upper_table(state: _State, table_relations: list[Relation], table_n
             new = {code for code in new if state.status[code] != PRIMARY}
             state.secondary |= new
             added += len(new)
-        if not added:
+        # each run protects its own hierarchy; together the two may still pin a cell
+        if not added and not _add_complements(state, upper_relations)[0]:
             return
     raise DisclosureError(f"{table_name}: the upper table did not settle in {MAX_UPPER_ROUNDS} rounds")
+
+
+def _needed_width(state: _State, code: str) -> float:
+    return 0.0 if code in state.secondary else state.width[code]
+
+
+def _add_complements(
+    state: _State, table_relations: list[Relation], workers: int = 1
+) -> tuple[int, dict[str, tuple[float, float]]]:
+    """Audits the pattern so far over `table_relations` and, for every cell it leaves unprotected,
+    suppresses the smallest published cell sharing a relation with it.
+
+    Returns how many cells were added, and the feasibility intervals of the pattern audited.
+    """
+    hidden = {code for code in state.level if state.suppressed(code)}
+    intervals = feasibility_intervals(table_relations, state.value, hidden, workers)
+    failing = {
+        code
+        for code, (lower, upper) in intervals.items()
+        if not is_protected(state.value[code], lower, upper, _needed_width(state, code))
+    }
+    added = set()
+    for relation in table_relations:
+        members = (relation.total, *relation.parts)
+        if not failing.intersection(members):
+            continue
+        candidates = [
+            code
+            for code in members
+            if not state.suppressed(code) and state.status[code] != EMPTY and state.level[code] != "nederland"
+        ]
+        if candidates and not added.intersection(candidates):
+            added.add(min(candidates, key=lambda code: (state.value[code], code)))
+    state.secondary |= added
+    return len(added), intervals
 
 
 def _subtree(children: dict[str, list[str]], gemeente: str) -> dict[str, list[str]]:
