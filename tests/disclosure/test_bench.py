@@ -1,4 +1,6 @@
-from zicht.disclosure import protect_cells, validate_cells
+import pytest
+
+from zicht.disclosure import differencing_attack, protect_cells, relations, validate_cells
 from zicht.disclosure.bench import markdown, synthetic_buurt_table
 from zicht.disclosure.rules import load_rules
 
@@ -32,3 +34,18 @@ def test_the_benchmark_section_reports_each_level():
     lines = markdown(figures)
     assert "| buurt | 13,600 | 4,000 | 29.4% | 7.0% |" in lines
     assert any("audit passed" in line for line in lines)
+
+
+@pytest.mark.slow
+def test_a_strict_threshold_that_suppresses_gemeenten_still_passes_the_audit():
+    """Threshold 1000 hides gemeenten, provinces and RIEC regions too: the province and RIEC
+    hierarchies, the gemeente subtrees and the complements added after the audit all take part."""
+    table = synthetic_buurt_table(seed=0, gemeenten=15)
+    rules = load_rules({"ZICHT_SDC_WORKERS": "2", "ZICHT_SDC_PERSONS_MIN_FREQUENCY": "1000"})
+    protected = protect_cells(table, "persons", rules)
+    cells = protected.cells
+    hidden = cells["status"].isin(["primary", "secondary"])
+    assert {"gemeente", "provincie", "riec"} <= set(cells.loc[hidden, "region_level"])
+    assert protected.passed
+    published = dict(zip(cells.loc[~hidden, "region_code"], cells.loc[~hidden, "value"], strict=True))
+    assert differencing_attack(relations(cells), published, cells.loc[hidden, "region_code"]) == {}
