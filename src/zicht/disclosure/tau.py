@@ -19,7 +19,7 @@ from pytauargus.result import parse_simple_tab
 
 logging.getLogger("pytauargus").setLevel(logging.WARNING)
 
-SAFE, UNSAFE, FIXED = "S", "U", "P"
+SAFE, UNSAFE, FIXED, SECONDARY = "S", "U", "P", "M"
 
 METADATA = """<SEPARATOR> ";"
 <SAFE> "S"
@@ -43,12 +43,13 @@ upper_level "" ""
   <NUMERIC> <UPPERPL>
 """
 
-BATCH = """<OPENTABLEDATA> "cells.tab"
+READ = """<OPENTABLEDATA> "cells.tab"
 <OPENMETADATA> "cells.rda"
 <SPECIFYTABLE> "region"|"value"||
 <SAFETYRULE>
 <READTABLE> 0
-<SUPPRESS> OPT(1)
+"""
+SUPPRESS = """<SUPPRESS> OPT(1)
 <WRITETABLE> (1,5,"SO+","protected.tab")
 """
 
@@ -76,6 +77,24 @@ def _hierarchy_lines(total: str, children: Mapping[str, Sequence[str]]) -> list[
     return lines
 
 
+def _write_table(
+    folder: Path, total: str, children: Mapping[str, Sequence[str]], cells: Mapping[str, TauCell], batch: str
+) -> list[str]:
+    """Writes the tabular input and the batch; returns the codes in the engine's cell order."""
+    hierarchy = _hierarchy_lines(total, children)
+    (folder / "regions.hrc").write_text("\n".join(hierarchy) + "\n")
+    (folder / "cells.rda").write_text(METADATA.format(total=total))
+    (folder / "cells.tab").write_text(
+        "".join(
+            f"{code};{float(cell.value)!r};{int(cell.frequency)};{cell.given_status};"
+            f"{float(cell.lower_level)!r};{float(cell.upper_level)!r}\n"
+            for code, cell in cells.items()
+        )
+    )
+    (folder / "batch.arb").write_text(batch)
+    return [total] + [line.lstrip("@") for line in hierarchy]
+
+
 def secondary_suppression(
     total: str, children: Mapping[str, Sequence[str]], cells: Mapping[str, TauCell], label: str
 ) -> set[str]:
@@ -87,19 +106,22 @@ def secondary_suppression(
         return set()
     with tempfile.TemporaryDirectory(prefix="zicht-tau-") as work:
         folder = Path(work)
-        (folder / "regions.hrc").write_text("\n".join(_hierarchy_lines(total, children)) + "\n")
-        (folder / "cells.rda").write_text(METADATA.format(total=total))
-        (folder / "cells.tab").write_text(
-            "".join(
-                f"{code};{cell.value!r};{cell.frequency};{cell.given_status};"
-                f"{cell.lower_level!r};{cell.upper_level!r}\n"
-                for code, cell in cells.items()
-            )
-        )
-        (folder / "batch.arb").write_text(BATCH)
+        _write_table(folder, total, children, cells, READ + SUPPRESS)
         try:
             run_batch(folder / "batch.arb")
             rows = parse_simple_tab(folder / "protected.tab", ["region"], "value")
         except Exception as error:  # the engine raises several types; name the table either way
             raise TauArgusError(f"tau-ARGUS failed on {label} (total {total}): {error}") from error
     return {str(row["region"]) or total for row in rows if row["status"] == "M"}
+
+
+def audit_intervals(
+    total: str, children: Mapping[str, Sequence[str]], cells: Mapping[str, TauCell]
+) -> dict[str, tuple[float, float]]:
+    """tau-ARGUS's own audit of one hierarchical table whose unsafe (U) and secondary (M) cells are
+    given: the interval an attacker deduces for each of them from this table alone."""
+    with tempfile.TemporaryDirectory(prefix="zicht-tau-") as work:
+        folder = Path(work)
+        order = _write_table(folder, total, children, cells, READ)
+        engine = run_batch(folder / "batch.arb")
+        return {order[row["cell"]]: (float(row["min"]), float(row["max"])) for row in engine.audit(0)}
