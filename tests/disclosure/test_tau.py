@@ -16,7 +16,7 @@ SUBTREE = {
 }
 
 
-def test_tau_argus_audit_of_a_gemeente_subtree_matches_the_project_audit(leaves, rules):
+def test_tau_argus_audit_of_a_gemeente_subtree_lies_inside_the_project_audit(leaves, rules):
     leaves |= {"BU00010101": 4, "BU00010201": 6}
     protected = protect_cells(build_table(leaves), "persons", rules)
     cells = protected.cells.set_index("region_code")

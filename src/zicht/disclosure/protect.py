@@ -5,6 +5,9 @@ alternating tau-ARGUS runs on its two hierarchies, provinces and RIEC regions, e
 cell already suppressed as unsafe, until neither adds a cell; then each gemeente's subtree (gemeente,
 wijken, buurten) on its own, in parallel processes, with the gemeente as the subtree's total:
 fixed when it is published, unsafe (to be protected again) when the upper table suppressed it.
+Separate runs cannot see a cell that the two upper hierarchies, or a subtree and the upper table,
+pin down together: after the upper table and again after the subtrees, the LP audit of `audit.py`
+finds such cells and the smallest published cell sharing a relation with each is suppressed too.
 
 Why the parts may be protected apart: a gemeente subtree shares only the gemeente's own cell with
 the rest of the table, so when that cell is published tau-ARGUS protects the subtree against an
@@ -230,9 +233,9 @@ def _protect_subtrees(
             results = list(pool.map(_protect_one_run, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
     else:
         results = [_protect_one_run(job) for job in jobs]
-    for new in results:
-        state.secondary |= {code for code in new if state.level.get(code) in ("wijk", "buurt")}
-        state.secondary -= {code for code in new if state.status.get(code) == PRIMARY}
+    for new in results:  # the gemeenten (and the joined total) keep the upper table's status
+        below = {code for code in new if state.level.get(code) in ("wijk", "buurt")}
+        state.secondary |= {code for code in below if state.status[code] != PRIMARY}
 
 
 def _joined_run(

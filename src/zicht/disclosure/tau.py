@@ -3,7 +3,8 @@
 The table goes in as tau-ARGUS tabular input: a `.tab` of cells with their value, frequency, given
 status (S safe, U unsafe, P protected, i.e. published and fixed) and protection levels, a `.rda`
 describing it, a `.hrc` with the hierarchy under the total, and a batch `.arb` that reads the table
-with an additivity check, runs `OPT` and writes the result back.
+with an additivity check, runs `OPT` and writes the result back. `audit_intervals` runs tau-ARGUS's
+own audit on such a table instead.
 """
 
 from __future__ import annotations
