@@ -1,0 +1,116 @@
+"""Benchmark of disclosure control on one synthetic national buurt table.
+
+About 340 gemeenten, 3,400 wijken and 13,600 buurten under 12 provinces and 10 RIEC regions, Poisson
+counts of persons with many small buurt counts, frequency threshold 10. Measures protection (primary
+rules, tau-ARGUS per part, the audit inside it) and the audit alone, and the share of cells and of
+value suppressed per region level. `zicht bench` runs it as one of its steps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from zicht.disclosure.audit import audit_table
+from zicht.disclosure.cells import relations
+from zicht.disclosure.protect import protect_cells, suppressed_share
+from zicht.disclosure.rules import load_rules
+
+PROVINCES, RIEC_REGIONS, GEMEENTEN = 12, 10, 340
+
+
+def synthetic_buurt_table(seed: int, gemeenten: int = GEMEENTEN) -> pd.DataFrame:
+    """A persons count per buurt, summed up to wijk, gemeente, province, RIEC region and Nederland."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for g in range(gemeenten):
+        for w in range(1 + rng.poisson(9)):
+            wijk = f"WK{g:04d}{w:02d}"
+            # buurt sizes spread over two orders of magnitude: many below the threshold
+            rates = np.exp(rng.normal(np.log(25), 1.2, size=1 + rng.poisson(3)))
+            for b, count in enumerate(rng.poisson(rates)):
+                rows.append((f"BU{g:04d}{w:02d}{b:02d}", "buurt", wijk, int(count)))
+    buurten = pd.DataFrame(rows, columns=["region_code", "region_level", "parent_code", "value"])
+    wijken = _totals(buurten, "wijk", lambda wijk: "GM" + wijk[2:6])
+    # provinces and RIEC regions both group consecutive gemeenten, with different borders
+    gemeente_rows = _totals(
+        wijken, "gemeente", lambda code: f"PV{20 + _index(code) * PROVINCES // gemeenten}"
+    )
+    gemeente_rows["riec_code"] = [
+        f"RIEC{1 + _index(code) * RIEC_REGIONS // gemeenten:02d}" for code in gemeente_rows["region_code"]
+    ]
+    provinces = _totals(gemeente_rows, "provincie", lambda _: "NL00")
+    riec = gemeente_rows.groupby("riec_code", as_index=False)["value"].sum()
+    riec = riec.rename(columns={"riec_code": "region_code"}).assign(region_level="riec", parent_code="NL00")
+    nederland = pd.DataFrame(
+        [{"region_code": "NL00", "region_level": "nederland", "parent_code": None}]
+    ).assign(value=buurten["value"].sum())
+    table = pd.concat([nederland, provinces, riec, gemeente_rows, wijken, buurten], ignore_index=True)
+    table["contributors"] = table["value"]
+    return table
+
+
+def _index(gemeente: str) -> int:
+    return int(gemeente[2:])
+
+
+def _totals(children: pd.DataFrame, level: str, parent_of) -> pd.DataFrame:
+    totals = children.groupby("parent_code", as_index=False)["value"].sum()
+    totals = totals.rename(columns={"parent_code": "region_code"}).assign(region_level=level)
+    totals["parent_code"] = totals["region_code"].map(parent_of)
+    return totals
+
+
+def run(seed: int = 20261128, workers: int = 2, out: Path | None = None) -> dict:
+    """Protects and audits the synthetic table; prints the figures and writes them as JSON to `out`."""
+    table = synthetic_buurt_table(seed)
+    rules = load_rules({**os.environ, "ZICHT_SDC_WORKERS": str(workers)})
+    started = time.perf_counter()
+    protected = protect_cells(table, "persons", rules, table_name="synthetic national buurt table")
+    protect_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    audit = audit_table(protected.cells, relations(protected.cells))
+    audit_seconds = time.perf_counter() - started
+    shares = suppressed_share(protected.cells)
+    figures = {
+        "levels": table["region_level"].value_counts().to_dict(),
+        "workers": workers,
+        "protect_seconds": round(protect_seconds, 2),
+        "audit_seconds": round(audit_seconds, 2),
+        "audit_passed": audit.passed and protected.passed,
+        "suppressed_cells": int(len(audit.cells)),
+        "shares": shares.to_dict(orient="records"),
+    }
+    print(json.dumps(figures, indent=1, default=float), flush=True)
+    if out is not None:
+        out.write_text(json.dumps(figures, default=float))
+    return figures
+
+
+def markdown(figures: dict) -> list[str]:
+    """The benchmark's section of docs/benchmarks.md."""
+    levels = figures["levels"]
+    lines = [
+        "## Disclosure control: one national buurt table",
+        "",
+        f"{levels.get('gemeente', 0):,} gemeenten, {levels.get('wijk', 0):,} wijken, "
+        f"{levels.get('buurt', 0):,} buurten (synthetic Poisson counts of persons, minimum frequency 10), "
+        f"{figures['workers']} workers: protection with its audit {figures['protect_seconds']:.1f} s, "
+        f"the audit alone {figures['audit_seconds']:.1f} s; "
+        f"{figures['suppressed_cells']:,} cells suppressed, "
+        f"audit {'passed' if figures['audit_passed'] else 'FAILED'}.",
+        "",
+        "| level | cells | suppressed | share of cells | share of value |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {row['region_level']} | {row['cells']:,} | {row['suppressed_cells']:,} | "
+        f"{row['share_cells']:.1%} | {row['share_value']:.1%} |"
+        for row in figures["shares"]
+    ]
+    return lines + [""]

@@ -1,0 +1,118 @@
+"""The input table of cells: validation with errors naming the row, and its additive relations.
+
+One table holds the cells of one indicator (or measure) and year, one row per region. Parents are
+exact sums of their children along `parent_code` (nederland > provincie > gemeente > wijk > buurt)
+and, as a second grouping, along `riec_code` (nederland > riec > gemeente).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from zicht.disclosure.rules import REGION_LEVELS
+
+BASE_COLUMNS = ("region_code", "region_level", "parent_code", "value", "contributors")
+MAGNITUDE_COLUMNS = ("top1", "top2")
+# Where each level's parent_code points, in the region hierarchy (RIEC regions hang under Nederland).
+PARENT_LEVEL = {
+    "provincie": "nederland",
+    "riec": "nederland",
+    "gemeente": "provincie",
+    "wijk": "gemeente",
+    "buurt": "wijk",
+}
+
+
+class CellTableError(ValueError):
+    """The cell table breaks a rule; the message names the table, the row and the rule."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`total` equals the sum of `parts`: one additive relation an attacker can use."""
+
+    total: str
+    parts: tuple[str, ...]
+    grouping: str  # 'region' (the parent_code hierarchy) or 'riec'
+
+
+def _row_name(table: pd.DataFrame, position: int) -> str:
+    return f"row {position + 1} (region_code {table['region_code'].iloc[position]!r})"
+
+
+def validate_cells(cells: pd.DataFrame, magnitude: bool, table_name: str = "cells") -> pd.DataFrame:
+    """A clean copy of the table, or a CellTableError naming the first offending row and rule."""
+    required = BASE_COLUMNS + (MAGNITUDE_COLUMNS if magnitude else ())
+    missing = [column for column in required if column not in cells.columns]
+    if missing:
+        raise CellTableError(f"{table_name}: missing columns {missing}")
+    table = cells.reset_index(drop=True).copy()
+    if "riec_code" not in table.columns:
+        table["riec_code"] = None
+
+    def fail(mask: pd.Series, rule: str) -> None:
+        if mask.any():
+            position = int(mask.to_numpy().nonzero()[0][0])
+            raise CellTableError(f"{table_name}: {_row_name(table, position)}: {rule}")
+
+    fail(table["region_code"].isna(), "region_code is empty")
+    fail(table["region_code"].duplicated(), "region_code occurs twice")
+    fail(~table["region_level"].isin(REGION_LEVELS), f"region_level is not one of {', '.join(REGION_LEVELS)}")
+    numeric = ["value", "contributors"] + (list(MAGNITUDE_COLUMNS) if magnitude else [])
+    for column in numeric:
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+        fail(table[column].isna(), f"{column} is not a number")
+        fail(table[column] < 0, f"{column} is negative")
+    fail(table["contributors"] != table["contributors"].round(), "contributors is not a whole number")
+    if magnitude:
+        fail(table["top2"] > table["top1"], "top2 exceeds top1")
+        fail(table["top1"] + table["top2"] > table["value"] * (1 + 1e-9), "top1 + top2 exceed the value")
+    levels = dict(zip(table["region_code"], table["region_level"], strict=True))
+    top = table["region_level"] == "nederland"
+    fail(top & table["parent_code"].notna(), "a nederland row has no parent_code")
+    fail(~top & table["parent_code"].isna(), "parent_code is empty")
+    expected_parent = table["region_level"].map(PARENT_LEVEL)
+    actual_parent = table["parent_code"].map(levels)
+    fail(~top & actual_parent.isna(), "parent_code is not a region_code of this table")
+    fail(~top & (actual_parent != expected_parent), "parent_code points to a region of the wrong level")
+    is_gemeente = table["region_level"] == "gemeente"
+    if (table["region_level"] == "riec").any():
+        fail(is_gemeente & table["riec_code"].map(levels).ne("riec"), "riec_code is not a riec region here")
+    _check_sums(table, table_name)
+    return table
+
+
+def relations(table: pd.DataFrame) -> list[Relation]:
+    """Every additive relation of a validated table: parent_code groups and RIEC groups."""
+    children: dict[str, list[str]] = defaultdict(list)
+    riec_children: dict[str, list[str]] = defaultdict(list)
+    columns = ["region_code", "region_level", "parent_code", "riec_code"]
+    for code, level, parent, riec in table[columns].itertuples(index=False):
+        if level == "riec":
+            riec_children[parent].append(code)
+        elif parent is not None and not pd.isna(parent):
+            children[parent].append(code)
+        if level == "gemeente" and riec is not None and not pd.isna(riec):
+            riec_children[riec].append(code)
+    return [Relation(total, tuple(parts), "region") for total, parts in children.items()] + [
+        Relation(total, tuple(parts), "riec") for total, parts in riec_children.items()
+    ]
+
+
+def _check_sums(table: pd.DataFrame, table_name: str) -> None:
+    value = dict(zip(table["region_code"], table["value"], strict=True))
+    position = {code: index for index, code in enumerate(table["region_code"])}
+    depth = {level: index for index, level in enumerate(REGION_LEVELS)}
+    level = dict(zip(table["region_code"], table["region_level"], strict=True))
+    # the lowest total first: a wrong total then names its own row, not its parent's
+    for relation in sorted(relations(table), key=lambda relation: -depth[level[relation.total]]):
+        total = sum(value[part] for part in relation.parts)
+        if abs(total - value[relation.total]) > 1e-9 * max(1.0, abs(total)):
+            along = "riec_code" if relation.grouping == "riec" else "parent_code"
+            raise CellTableError(
+                f"{table_name}: {_row_name(table, position[relation.total])}: value {value[relation.total]:g}"
+                f" is not the sum of its {len(relation.parts)} parts along {along} ({total:g})"
+            )

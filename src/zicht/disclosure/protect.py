@@ -1,0 +1,275 @@
+"""Cells in, protected cells out: primary rules, secondary suppression with tau-ARGUS, and the audit.
+
+The region hierarchy is protected in parts. First the upper table (Nederland, provinces, gemeenten),
+alternating tau-ARGUS runs on its two hierarchies, provinces and RIEC regions, each run taking every
+cell already suppressed as unsafe, until neither adds a cell; then each gemeente's subtree (gemeente,
+wijken, buurten) on its own, in parallel processes, with the gemeente as the subtree's total:
+fixed when it is published, unsafe (to be protected again) when the upper table suppressed it.
+Separate runs cannot see a cell that the two upper hierarchies, or a subtree and the upper table,
+pin down together: after the upper table and again after the subtrees, the LP audit of `audit.py`
+finds such cells and the smallest published cell sharing a relation with each is suppressed too.
+
+Why the parts may be protected apart: a gemeente subtree shares only the gemeente's own cell with
+the rest of the table, so when that cell is published tau-ARGUS protects the subtree against an
+attacker who knows the gemeente exactly, the most anyone outside the subtree can tell about it.
+When the upper table suppresses the gemeente, the gemeente enters its subtree as an unsafe cell, so
+its wijken and buurten cannot pin it down and undo the upper table's protection. Whatever the parts
+assumed, the audit then solves all published cells and all relations of the whole table at once
+(provinces, RIEC regions, wijken and buurten together), and `protect_cells` reports its verdict.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pandas as pd
+
+from zicht.disclosure.audit import AuditResult, audit_table, feasibility_intervals, is_protected
+from zicht.disclosure.cells import Relation, relations, validate_cells
+from zicht.disclosure.primary import EMPTY, PRIMARY, SECONDARY, apply_primary_rules, protection_levels
+from zicht.disclosure.rules import DisclosureRules, load_rules
+from zicht.disclosure.tau import FIXED, SAFE, UNSAFE, TauCell, secondary_suppression
+
+UPPER_LEVELS = ("nederland", "provincie", "riec", "gemeente")
+MAX_UPPER_ROUNDS = 20
+MAX_REPAIR_ROUNDS = 20
+# Subtrees of published gemeenten protected per tau-ARGUS run: the engine's start-up per run costs
+# about as much as solving one subtree.
+SUBTREES_PER_RUN = 8
+JOINED_TOTAL = "ZZJOINED"
+OUTPUT_COLUMNS = ["status", "reason", "required_width", "audit_lower", "audit_upper"]
+
+
+class DisclosureError(RuntimeError):
+    """Protection could not be completed."""
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    cells: pd.DataFrame  # the input rows plus OUTPUT_COLUMNS
+    audit: AuditResult
+
+    @property
+    def passed(self) -> bool:
+        return self.audit.passed
+
+
+def protect_cells(
+    cells: pd.DataFrame,
+    disclosure_class: str,
+    rules: DisclosureRules | None = None,
+    table_name: str = "cells",
+) -> ProtectedTable:
+    """Protects one table of cells (one indicator or measure, one year) and audits the result.
+
+    Input columns: `region_code`, `region_level`, `parent_code`, `value`, `contributors`,
+    `riec_code` (on gemeente rows, when the table has RIEC rows), and for the class `magnitude` also
+    `top1`, `top2`. Output: the same rows plus `status` (safe, primary, secondary, empty), `reason`
+    (primary_frequency, primary_dominance, secondary or None), `required_width`, and the audit
+    interval `audit_lower`, `audit_upper` of every suppressed cell (NaN elsewhere).
+    """
+    rules = rules or load_rules()
+    rule = rules.rule(disclosure_class)
+    table = apply_primary_rules(validate_cells(cells, rule.has_dominance, table_name), rule)
+    table_relations = relations(table)
+    state = _State(table, rule.min_width)
+    _protect_upper_table(state, table_relations, table_name)
+    _protect_subtrees(state, table_relations, rules.workers, table_name)
+    for _ in range(MAX_REPAIR_ROUNDS):
+        added, intervals = _add_complements(state, table_relations, rules.workers)
+        if not added:
+            break
+    secondary = table["region_code"].isin(state.secondary)
+    table.loc[secondary, "status"] = SECONDARY
+    table.loc[secondary, "reason"] = "secondary"
+    audit = audit_table(table, table_relations, rules.workers, intervals if not added else None)
+    interval = audit.cells.set_index("region_code")
+    table["audit_lower"] = table["region_code"].map(interval["audit_lower"])
+    table["audit_upper"] = table["region_code"].map(interval["audit_upper"])
+    return ProtectedTable(table, audit)
+
+
+class _State:
+    """The suppression pattern being built, and what tau-ARGUS needs to know of each cell."""
+
+    def __init__(self, table: pd.DataFrame, secondary_width: float):
+        self.level = dict(zip(table["region_code"], table["region_level"], strict=True))
+        self.value = dict(zip(table["region_code"], table["value"], strict=True))
+        self.frequency = dict(zip(table["region_code"], table["contributors"].astype(int), strict=True))
+        self.status = dict(zip(table["region_code"], table["status"], strict=True))
+        self.width = dict(zip(table["region_code"], table["required_width"], strict=True))
+        self.secondary: set[str] = set()
+        self.secondary_width = secondary_width
+
+    def suppressed(self, code: str) -> bool:
+        return self.status[code] == PRIMARY or code in self.secondary
+
+    def tau_cell(self, code: str, fixed: bool = False) -> TauCell:
+        value = float(self.value[code])
+        frequency = self.frequency[code] if self.frequency[code] or not value else 1
+        if self.status[code] == EMPTY:
+            return TauCell(0.0, 0, SAFE)
+        if self.suppressed(code):
+            width = self.width[code] if self.status[code] == PRIMARY else self.secondary_width
+            return TauCell(value, frequency, UNSAFE, *protection_levels(value, width))
+        return TauCell(value, frequency, FIXED if fixed else SAFE)
+
+
+def _children(table_relations: list[Relation], grouping: str) -> dict[str, list[str]]:
+    return {r.total: list(r.parts) for r in table_relations if r.grouping == grouping}
+
+
+def _protect_upper_table(state: _State, table_relations: list[Relation], table_name: str) -> None:
+    roots = [code for code, level in state.level.items() if level == "nederland"]
+    if not roots:
+        return
+    root = roots[0]
+    hierarchies = []
+    for grouping in ("region", "riec"):
+        children = {
+            total: [part for part in parts if state.level[part] in UPPER_LEVELS]
+            for total, parts in _children(table_relations, grouping).items()
+            if state.level[total] in UPPER_LEVELS
+        }
+        if children.get(root):
+            hierarchies.append((grouping, children))
+    upper_relations = [
+        Relation(total, tuple(parts), grouping)
+        for grouping, children in hierarchies
+        for total, parts in children.items()
+        if parts
+    ]
+    for _ in range(MAX_UPPER_ROUNDS):
+        added = 0
+        for grouping, children in hierarchies:
+            codes = [root] + [code for parts in children.values() for code in parts]
+            cells = {code: state.tau_cell(code) for code in codes}
+            label = f"{table_name}, upper table along {grouping}"
+            new = secondary_suppression(root, children, cells, label) - state.secondary
+            new = {code for code in new if state.status[code] != PRIMARY}
+            state.secondary |= new
+            added += len(new)
+        # each run protects its own hierarchy; together the two may still pin a cell
+        if not added and not _add_complements(state, upper_relations)[0]:
+            return
+    raise DisclosureError(f"{table_name}: the upper table did not settle in {MAX_UPPER_ROUNDS} rounds")
+
+
+def _needed_width(state: _State, code: str) -> float:
+    return 0.0 if code in state.secondary else state.width[code]
+
+
+def _add_complements(
+    state: _State, table_relations: list[Relation], workers: int = 1
+) -> tuple[int, dict[str, tuple[float, float]]]:
+    """Audits the pattern so far over `table_relations` and, for every cell it leaves unprotected,
+    suppresses the smallest published cell sharing a relation with it.
+
+    Returns how many cells were added, and the feasibility intervals of the pattern audited.
+    """
+    hidden = {code for code in state.level if state.suppressed(code)}
+    intervals = feasibility_intervals(table_relations, state.value, hidden, workers)
+    failing = {
+        code
+        for code, (lower, upper) in intervals.items()
+        if not is_protected(state.value[code], lower, upper, _needed_width(state, code))
+    }
+    added = set()
+    for relation in table_relations:
+        members = (relation.total, *relation.parts)
+        if not failing.intersection(members):
+            continue
+        candidates = [
+            code
+            for code in members
+            if not state.suppressed(code) and state.status[code] != EMPTY and state.level[code] != "nederland"
+        ]
+        if candidates and not added.intersection(candidates):
+            added.add(min(candidates, key=lambda code: (state.value[code], code)))
+    state.secondary |= added
+    return len(added), intervals
+
+
+def _subtree(children: dict[str, list[str]], gemeente: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    stack = [gemeente]
+    while stack:
+        code = stack.pop()
+        if code in children:
+            out[code] = children[code]
+            stack.extend(children[code])
+    return out
+
+
+def _protect_one_run(job: tuple[str, dict[str, list[str]], dict[str, TauCell], str]) -> set[str]:
+    total, children, cells, label = job
+    return secondary_suppression(total, children, cells, label)
+
+
+def _protect_subtrees(
+    state: _State, table_relations: list[Relation], workers: int, table_name: str
+) -> None:
+    children = _children(table_relations, "region")
+    published: list[tuple[str, dict[str, list[str]], dict[str, TauCell]]] = []
+    jobs = []
+    for gemeente in (code for code, level in state.level.items() if level == "gemeente"):
+        tree = _subtree(children, gemeente)
+        if not tree:
+            continue
+        codes = [code for parts in tree.values() for code in parts]
+        if not state.suppressed(gemeente) and not any(state.status[code] == PRIMARY for code in codes):
+            continue
+        cells = {gemeente: state.tau_cell(gemeente, fixed=True)}
+        cells |= {code: state.tau_cell(code) for code in codes}
+        if state.suppressed(gemeente):
+            jobs.append((gemeente, tree, cells, f"{table_name}, subtree of {gemeente}"))
+        else:
+            published.append((gemeente, tree, cells))
+    for start in range(0, len(published), SUBTREES_PER_RUN):
+        jobs.append(_joined_run(published[start : start + SUBTREES_PER_RUN], table_name))
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(_protect_one_run, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    else:
+        results = [_protect_one_run(job) for job in jobs]
+    for new in results:  # the gemeenten (and the joined total) keep the upper table's status
+        below = {code for code in new if state.level.get(code) in ("wijk", "buurt")}
+        state.secondary |= {code for code in below if state.status[code] != PRIMARY}
+
+
+def _joined_run(
+    subtrees: list[tuple[str, dict[str, list[str]], dict[str, TauCell]]], table_name: str
+) -> tuple[str, dict[str, list[str]], dict[str, TauCell], str]:
+    """Several subtrees of published gemeenten in one tau-ARGUS run, under a made-up fixed total.
+
+    Each gemeente is fixed, so the subtrees stay independent and no complement crosses from one to
+    another; the made-up total only saves the engine's start-up per subtree.
+    """
+    children: dict[str, list[str]] = {JOINED_TOTAL: [gemeente for gemeente, _, _ in subtrees]}
+    cells: dict[str, TauCell] = {}
+    for _, tree, subtree_cells in subtrees:
+        children |= tree
+        cells |= subtree_cells
+    cells[JOINED_TOTAL] = TauCell(
+        sum(cell.value for cell in cells.values() if cell.given_status == FIXED),
+        sum(cell.frequency for cell in cells.values() if cell.given_status == FIXED),
+        FIXED,
+    )
+    label = f"{table_name}, subtrees of {', '.join(gemeente for gemeente, _, _ in subtrees)}"
+    return JOINED_TOTAL, children, cells, label
+
+
+def suppressed_share(protected: pd.DataFrame) -> pd.DataFrame:
+    """Per region level: cells, suppressed cells, and the share of cells and of value suppressed."""
+    frame = protected.assign(suppressed=protected["status"].isin((PRIMARY, SECONDARY)))
+    frame["suppressed_value"] = frame["value"].where(frame["suppressed"], 0.0)
+    summary = frame.groupby("region_level", sort=False).agg(
+        cells=("region_code", "size"),
+        suppressed_cells=("suppressed", "sum"),
+        value=("value", "sum"),
+        suppressed_value=("suppressed_value", "sum"),
+    )
+    summary["share_cells"] = summary["suppressed_cells"] / summary["cells"]
+    summary["share_value"] = summary["suppressed_value"] / summary["value"].where(summary["value"] > 0)
+    return summary.reset_index()
