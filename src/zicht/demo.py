@@ -61,6 +61,7 @@ def stop_demo() -> None:
 
 
 def bring_up() -> None:
+    from zicht.shapes.land import drop_synthetic_kaart
     from zicht.superset import setup_superset, start_superset
     from zicht.synth import generate
 
@@ -68,6 +69,7 @@ def bring_up() -> None:
     _use_local_cbs()
     with step(f"generate the synthetic Netherlands ({settings.scale}, seed {settings.seed})"):
         generate(settings.scale, settings.seed, settings.synthetic_dir)
+        drop_synthetic_kaart(settings)
     with step(f"start the local CBS OData server on 127.0.0.1:{CBS_PORT}"):
         start_cbs_server()
     with step("migrate the Airflow metadata database (SQLite)"):
