@@ -8,5 +8,6 @@ Docs are build output under ``data/quality/``, never source.
 from __future__ import annotations
 
 from .region_population import build as build_region_population
+from .region_shapes import build as build_region_shapes
 
-SUITES = {"region_population": build_region_population}
+SUITES = {"region_population": build_region_population, "region_shapes": build_region_shapes}
