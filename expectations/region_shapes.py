@@ -39,12 +39,11 @@ def ring_query() -> str:
     return """
         SELECT *
         FROM {batch}
-        WHERE NOT coalesce(
-            json_valid(polygon)
-            AND json_type(polygon) = 'ARRAY'
+        WHERE NOT CASE WHEN coalesce(json_valid(polygon), false) THEN
+            json_type(polygon) = 'ARRAY'
             AND json_array_length(polygon) >= 4
-            AND json_extract(polygon, '$[0]') = json_extract(polygon, '$[#-1]'),
-            false)
+            AND json_extract(polygon, '$[0]') = json_extract(polygon, '$[#-1]')
+        ELSE false END
     """
 
 
@@ -54,7 +53,7 @@ def positions_query() -> str:
         SELECT DISTINCT period_year, region_level, region_code
         FROM (
             SELECT period_year, region_level, region_code,
-                   unnest(coalesce(try_cast(polygon::JSON AS DOUBLE[][]), [[NULL]])) AS position
+                   unnest(coalesce(try_cast(try_cast(polygon AS JSON) AS DOUBLE[][]), [[NULL]])) AS position
             FROM {{batch}}
         )
         WHERE len(position) <> 2

@@ -36,7 +36,7 @@ def with_code(level: str, code: str | None) -> tuple:
 
 
 def test_registry_points_to_the_suite_builder():
-    assert expectations_package.SUITES == {"region_population": suite.build}
+    assert expectations_package.SUITES["region_population"] is suite.build
     assert suite_builder("region_population") is suite.build
 
 
