@@ -70,9 +70,20 @@ def broken_rows() -> list[tuple]:
     return [*rows[:4], wrong_index, bad_code, *rows[6:], duplicate_grain]
 
 
+# The other published mart, empty: the gate checks every published dataset, and no outline is valid.
+REGION_SHAPES_DDL = """
+CREATE TABLE marts.region_shapes (
+    period_year INTEGER, region_level VARCHAR, region_code VARCHAR, region_name VARCHAR,
+    gemeente_code VARCHAR, province_code VARCHAR, riec_code VARCHAR, polygon VARCHAR,
+    centroid_lon DOUBLE, centroid_lat DOUBLE
+)
+"""
+
+
 def write_warehouse(path: Path, rows: list[tuple]) -> Path:
     with duckdb.connect(str(path)) as connection:
         connection.execute(REGION_POPULATION_DDL)
+        connection.execute(REGION_SHAPES_DDL)
         connection.executemany(f"INSERT INTO marts.region_population VALUES ({', '.join('?' * 12)})", rows)
     return path
 

@@ -10,7 +10,7 @@ from zicht.settings import get_settings
 
 
 def test_every_published_dataset_has_a_suite():
-    assert published_datasets() == ["region_population"]
+    assert published_datasets() == ["region_population", "region_shapes"]
 
 
 def test_a_failing_suite_blocks_publication_and_keeps_the_last_good_one(tmp_path, monkeypatch):
