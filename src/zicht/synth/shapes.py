@@ -220,46 +220,46 @@ def wijk_en_buurtkaart(
     """
     after = merger is not None and year >= merger.year
     suffix = "_new" if after else ""
-    names = register.set_index("gemeente_code")["gemeente_name"]
-    rows = buurten.assign(
-        code=buurten["buurt_code" + suffix],
-        wijk=buurten["wijk_code" + suffix],
-        gemeente=buurten["gemeente_code" + suffix],
+    names = dict(zip(register["gemeente_code"].tolist(), register["gemeente_name"].tolist(), strict=True))
+    # Plain lists: row access on pandas' Arrow-backed strings is slow at national scale.
+    rows = sorted(
+        zip(
+            buurten["buurt_code" + suffix].tolist(),
+            buurten["buurt_name"].tolist(),
+            buurten["wijk_code" + suffix].tolist(),
+            buurten["wijk_name"].tolist(),
+            buurten["gemeente_code" + suffix].tolist(),
+            buurten["buurt_code"].tolist(),
+            buurten["wijk_code"].tolist(),
+            strict=True,
+        )
     )
     layers: dict[str, list[dict]] = {layer: [] for layer in LAYERS}
-    for gemeente in sorted(rows["gemeente"].unique()):
+    for gemeente in sorted({row[4] for row in rows}):
         # A merged gemeente's polygon is the one its parts were cut from, kept under its new code.
         properties = {"gemeentecode": gemeente, "gemeentenaam": names[gemeente], "water": "NEE"}
         layers["gemeenten"].append(_feature(properties, polygons[gemeente]))
-    for (wijk, gemeente), group in rows.groupby(["wijk", "gemeente"], sort=True):
-        first = group.iloc[0]
-        layers["wijken"].append(
-            _feature(
-                {
-                    "wijkcode": wijk,
-                    "wijknaam": first.wijk_name,
-                    "gemeentecode": gemeente,
-                    "gemeentenaam": names[gemeente],
-                    "water": "NEE",
-                },
-                polygons[first.wijk_code],
-            )
-        )
-    for row in rows.sort_values("code").itertuples(index=False):
-        layers["buurten"].append(
-            _feature(
-                {
-                    "buurtcode": row.code,
-                    "buurtnaam": row.buurt_name,
-                    "wijkcode": row.wijk,
-                    "wijknaam": row.wijk_name,
-                    "gemeentecode": row.gemeente,
-                    "gemeentenaam": names[row.gemeente],
-                    "water": "NEE",
-                },
-                polygons[row.buurt_code],
-            )
-        )
+    wijken = {row[2]: row for row in reversed(rows)}  # the first buurt of each wijk
+    for wijk, (_, _, _, wijk_name, gemeente, _, shape_key) in sorted(wijken.items()):
+        properties = {
+            "wijkcode": wijk,
+            "wijknaam": wijk_name,
+            "gemeentecode": gemeente,
+            "gemeentenaam": names[gemeente],
+            "water": "NEE",
+        }
+        layers["wijken"].append(_feature(properties, polygons[shape_key]))
+    for code, buurt_name, wijk, wijk_name, gemeente, shape_key, _ in rows:
+        properties = {
+            "buurtcode": code,
+            "buurtnaam": buurt_name,
+            "wijkcode": wijk,
+            "wijknaam": wijk_name,
+            "gemeentecode": gemeente,
+            "gemeentenaam": names[gemeente],
+            "water": "NEE",
+        }
+        layers["buurten"].append(_feature(properties, polygons[shape_key]))
     return {
         layer: {"type": "FeatureCollection", "name": f"wijkenbuurten_{year}_{layer}", "features": features}
         for layer, features in layers.items()
