@@ -119,11 +119,14 @@ def main(wait: bool = True) -> int:
 
 def _print_addresses() -> None:
     from zicht.superset import admin_credentials
+    from zicht.superset.access import analyst_password, demo_logins
 
     superset = admin_credentials()
+    analysts = ", ".join(username for username, _ in demo_logins())
     print(
         "\nZicht is running:\n"
         f"  Superset  http://127.0.0.1:8088  user {superset.username}  password {superset.password}\n"
+        f"            analysts {analysts}  password {analyst_password()}\n"
         f"  Airflow   {airflow_runtime.api_url('/')}  user {airflow_runtime.DEMO_USER}  "
         f"password {airflow_runtime.DEMO_PASSWORD}\n"
         "Press Ctrl-C (or run `make stop`) to stop everything.",
