@@ -6,6 +6,9 @@ Nederland, registered crime, suspects, home sales; a multi-period table one year
 the `cbsodata` client, keeps every raw response in the immutable landing zone with a manifest entry,
 and loads each table into the warehouse's `raw` schema in one transaction.
 The CBS host is the setting `ZICHT_CBS_HOST` (the real CBS, or the local synthetic server).
+Then lands the region boundaries (CBS wijk- en buurtkaart GeoJSON) waiting in
+`data/inbox/wijkenbuurtkaart/` the same way; a rejected file goes to quarantine with its reason and
+fails that task.
 Produces the Asset `zicht_raw_cbs`, which schedules the warehouse build.
 """
 
@@ -31,7 +34,17 @@ def zicht_cbs_ingest():
 
         return [result.summary() for result in ingest()]
 
-    ingest_cbs_tables()
+    @task(outlets=[RAW_CBS])
+    def land_region_shapes() -> list[dict]:
+        from zicht.shapes import land_shapes_inbox
+
+        outcomes = land_shapes_inbox()
+        reasons = [outcome["reason"] for outcome in outcomes if outcome["outcome"] != "loaded"]
+        if reasons:
+            raise RuntimeError(f"{len(reasons)} kaart file(s) quarantined: {reasons}")
+        return outcomes
+
+    ingest_cbs_tables() >> land_region_shapes()
 
 
 zicht_cbs_ingest()

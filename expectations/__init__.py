@@ -10,11 +10,13 @@ from __future__ import annotations
 from .indicator_values import build as build_indicator_values
 from .indicators import build as build_indicators
 from .region_population import build as build_region_population
+from .region_shapes import build as build_region_shapes
 from .signal_map import build as build_signal_map
 
 SUITES = {
     "indicator_values": build_indicator_values,
     "indicators": build_indicators,
     "region_population": build_region_population,
+    "region_shapes": build_region_shapes,
     "signal_map": build_signal_map,
 }

@@ -15,7 +15,7 @@ PIPELINE_CHAIN = ["zicht_cbs_ingest", "zicht_extract_ingest", "zicht_warehouse_b
 def pipeline_run(tmp_path_factory):
     """The whole pipeline, once per test session: each DAG run for real with `airflow dags test`,
     in the order the Assets chain them, against the local CBS server on a demo-scale Netherlands,
-    with its KvK and OM extract files dropped into the inboxes.
+    with its KvK and OM extract files and its wijk- en buurtkaart dropped into the inboxes.
 
     Yields (data_dir, synthetic_dir); the published file is data_dir/published/zicht.duckdb.
     """
@@ -32,6 +32,10 @@ def pipeline_run(tmp_path_factory):
         inbox = data_dir / "inbox" / source_for_file(path.name)
         inbox.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, inbox / path.name)
+    kaart_inbox = data_dir / "inbox" / "wijkenbuurtkaart"
+    kaart_inbox.mkdir(parents=True)
+    for path in sorted((synthetic_dir / "wijkenbuurtkaart").glob("*.geojson")):
+        shutil.copyfile(path, kaart_inbox / path.name)
     server = serve(synthetic_dir, host="127.0.0.1", port=0)
     env |= {"ZICHT_CBS_HOST": f"127.0.0.1:{server.port}", "ZICHT_CBS_HTTPS": "false"}
     saved = {name: os.environ.get(name) for name in env}

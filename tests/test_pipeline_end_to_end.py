@@ -18,7 +18,19 @@ def test_published_file_holds_only_the_published_marts(pipeline_run):
     tables = published.execute(
         "select table_schema, table_name from information_schema.tables order by all"
     ).fetchall()
-    assert tables == [("main", dataset) for dataset in published_datasets()]
+    assert tables == [("main", name) for name in published_datasets()]
+
+
+def test_every_published_gemeente_wijk_and_buurt_has_an_outline(pipeline_run):
+    data_dir, _ = pipeline_run
+    published = duckdb.connect(str(data_dir / "published" / "zicht.duckdb"), read_only=True)
+    missing = published.execute(
+        """select period_year, region_level, region_code from region_population
+           where region_level in ('gemeente', 'wijk', 'buurt')
+           except select period_year, region_level, region_code from region_shapes"""
+    ).fetchall()
+    assert missing == []
+    assert published.execute("select count(*) from region_shapes").fetchone()[0] > 0
 
 
 def test_published_inhabitants_match_the_synthetic_source(pipeline_run):

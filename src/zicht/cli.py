@@ -67,6 +67,18 @@ def _land_statline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _land_shapes(args: argparse.Namespace) -> int:
+    from zicht.shapes import KaartFileError, land_shapes_file
+
+    try:
+        result = land_shapes_file(Path(args.file), year=args.year)
+    except KaartFileError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(json.dumps(result.summary()))
+    return 0
+
+
 def _serve_cbs(args: argparse.Namespace) -> int:
     from zicht.odata import serve_forever
 
@@ -196,6 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     statline.add_argument("file")
     statline.add_argument("--table-id", help="CBS table id, when the file name does not start with it")
     statline.set_defaults(handler=_land_statline)
+
+    shapes = commands.add_parser(
+        "land-shapes", help="land a wijk- en buurtkaart GeoJSON file (CBS/PDOK, WGS84) and load it into raw"
+    )
+    shapes.add_argument("file")
+    shapes.add_argument("--year", type=int, help="year of the kaart, when the file name does not hold it")
+    shapes.set_defaults(handler=_land_shapes)
 
     serve = commands.add_parser("serve-cbs", help="serve the synthetic CBS tables over OData v3")
     serve.add_argument("--host", default="127.0.0.1")

@@ -61,6 +61,7 @@ def stop_demo() -> None:
 
 
 def bring_up() -> None:
+    from zicht.shapes.land import drop_synthetic_kaart
     from zicht.superset import setup_superset, start_superset
     from zicht.synth import generate
 
@@ -68,6 +69,7 @@ def bring_up() -> None:
     _use_local_cbs()
     with step(f"generate the synthetic Netherlands ({settings.scale}, seed {settings.seed})"):
         generate(settings.scale, settings.seed, settings.synthetic_dir)
+        drop_synthetic_kaart(settings)
     with step(f"start the local CBS OData server on 127.0.0.1:{CBS_PORT}"):
         start_cbs_server()
     with step("migrate the Airflow metadata database (SQLite)"):
@@ -117,11 +119,14 @@ def main(wait: bool = True) -> int:
 
 def _print_addresses() -> None:
     from zicht.superset import admin_credentials
+    from zicht.superset.access import analyst_password, demo_logins
 
     superset = admin_credentials()
+    analysts = ", ".join(username for username, _ in demo_logins())
     print(
         "\nZicht is running:\n"
         f"  Superset  http://127.0.0.1:8088  user {superset.username}  password {superset.password}\n"
+        f"            analysts {analysts}  password {analyst_password()}\n"
         f"  Airflow   {airflow_runtime.api_url('/')}  user {airflow_runtime.DEMO_USER}  "
         f"password {airflow_runtime.DEMO_PASSWORD}\n"
         "Press Ctrl-C (or run `make stop`) to stop everything.",

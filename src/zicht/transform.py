@@ -50,7 +50,9 @@ def run_dbt(*args: str, settings: Settings | None = None) -> str:
 def build_warehouse(settings: Settings | None = None) -> str:
     """Seed, run and test every model (dbt build), stopping at the first failure."""
     from zicht.extracts.raw_load import ensure_raw_tables
+    from zicht.shapes import ensure_raw_table as ensure_shapes_table
 
     settings = settings or get_settings()
     ensure_raw_tables(settings.warehouse_path)
+    ensure_shapes_table(settings.warehouse_path)
     return run_dbt("build", "--fail-fast", settings=settings)

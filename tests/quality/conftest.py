@@ -169,10 +169,21 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
         connection.unregister("incoming")
 
 
+# The other published mart, empty: the gate checks every published dataset, and no outline is valid.
+REGION_SHAPES_DDL = """
+CREATE TABLE marts.region_shapes (
+    period_year INTEGER, region_level VARCHAR, region_code VARCHAR, region_name VARCHAR,
+    gemeente_code VARCHAR, province_code VARCHAR, riec_code VARCHAR, polygon VARCHAR,
+    centroid_lon DOUBLE, centroid_lat DOUBLE
+)
+"""
+
+
 def write_warehouse(path: Path, rows: list[tuple]) -> Path:
     """A warehouse with every published mart: region_population from `rows`, the others small and valid."""
     with duckdb.connect(str(path)) as connection:
         connection.execute(REGION_POPULATION_DDL)
+        connection.execute(REGION_SHAPES_DDL)
         connection.executemany(f"INSERT INTO marts.region_population VALUES ({', '.join('?' * 12)})", rows)
         _indicator_marts(connection)
     return path

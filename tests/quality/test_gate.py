@@ -10,7 +10,13 @@ from zicht.settings import get_settings
 
 
 def test_every_published_dataset_has_a_suite():
-    assert published_datasets() == ["indicator_values", "indicators", "region_population", "signal_map"]
+    assert published_datasets() == [
+        "indicator_values",
+        "indicators",
+        "region_population",
+        "region_shapes",
+        "signal_map",
+    ]
 
 
 def test_a_failing_suite_blocks_publication_and_keeps_the_last_good_one(tmp_path, monkeypatch):

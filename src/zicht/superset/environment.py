@@ -17,6 +17,7 @@ ASSETS_DIR = PROJECT_ROOT / "superset_assets"
 BUNDLE_DIR = ASSETS_DIR / "bundle"
 CONFIG_PATH = ASSETS_DIR / "superset_config.py"
 IMPORT_SCRIPT = ASSETS_DIR / "import_bundle.py"
+ACCESS_SCRIPT = ASSETS_DIR / "sync_access.py"
 DEMO_CREDENTIALS_PATH = ASSETS_DIR / "demo_credentials.toml"
 
 
@@ -104,3 +105,7 @@ def print_credentials(env: SupersetEnvironment | None = None) -> None:
     credentials = admin_credentials()
     note = " (demo password: set SUPERSET_ADMIN_PASSWORD for anything shared)" if credentials.is_demo else ""
     print(f"Superset: {env.base_url}/  user: {credentials.username}  password: {credentials.password}{note}")
+    from zicht.superset.access import analyst_password, demo_logins
+
+    users = ", ".join(f"{username} [{role}]" for username, role in demo_logins())
+    print(f"  analysts: {users}  password: {analyst_password()}")

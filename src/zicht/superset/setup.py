@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from zicht.superset.access import DemoPasswordRefused, access_spec, is_production
 from zicht.superset.bundle import write_bundle_zip
 from zicht.superset.environment import (
+    ACCESS_SCRIPT,
     IMPORT_SCRIPT,
     SupersetEnvironment,
     admin_credentials,
@@ -71,12 +74,18 @@ def _create_admin(env: SupersetEnvironment) -> str:
 
 
 def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
-    """Migrate the metadata DB, ensure the admin user, sync roles and import the asset bundle.
+    """Migrate the metadata DB, ensure the admin user, sync roles, import the asset bundle, then
+    the analyst roles, row-level security and demo users (zicht.superset.access).
 
     Returns the wall time of each step in seconds.
     """
     env = env or superset_environment()
     env.require_installed()
+    if is_production() and admin_credentials().is_demo:
+        raise DemoPasswordRefused(
+            "ZICHT_ENV=production: set SUPERSET_ADMIN_PASSWORD; the demo one is refused."
+        )
+    access = access_spec()  # refuses demo passwords in production before anything is changed
     env.state_dir.mkdir(parents=True, exist_ok=True)
     published_path = env.settings.published_path
     if not published_path.exists():
@@ -110,5 +119,11 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
                 ],
                 "import bundle",
             ),
+        )
+        access_file = Path(tmp) / "access.json"
+        access_file.write_text(json.dumps(access), encoding="utf-8")
+        timed(
+            "roles and RLS",
+            lambda: _run(env, [str(env.python_bin), str(ACCESS_SCRIPT), str(access_file)], "roles and RLS"),
         )
     return timings

@@ -7,6 +7,8 @@ Files in the output folder (all parquet, codes unpadded; the server dresses them
 - `verkochte_woningen_<year>.parquet`  one row per region (Nederland, provinces, gemeenten)
 - `gebieden_<year>.parquet`     one row per gemeente: provincie and politie regionale eenheid
 - `conversion_<year>.parquet`   codes of that year -> codes of the newest year (merger)
+- `wijkenbuurtkaart/wijkenbuurten_<year>_<layer>.geojson`  boundaries per year and layer (gemeenten,
+  wijken, buurten), WGS84, in the shape of the CBS/PDOK wijk- en buurtkaart (zicht.synth.shapes)
 - `ground_truth.json`           seed, scale, years, mergers and planted patterns
 """
 
@@ -21,11 +23,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zicht.synth import crime, geography, housing, mergers, patterns, population, tables
+from zicht.synth import crime, geography, housing, mergers, patterns, population, shapes, tables
 
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
 # Each later family draws from its own stream, so adding one leaves the others' figures unchanged.
 STREAMS = {"ownership": 1, "crime": 2, "suspects": 3, "sales": 4}
+SHAPES_FOLDER = "wijkenbuurtkaart"
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -39,6 +42,12 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 def _write_json(data: dict, path: Path) -> None:
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _write_geojson(collection: dict, path: Path) -> None:
+    tmp = path.with_suffix(".geojson.tmp")
+    tmp.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -82,8 +91,10 @@ def generate(
     streams = {name: np.random.default_rng([seed, stream]) for name, stream in STREAMS.items()}
     buurt_gemeenten = buurten["gemeente_code"].to_numpy()
 
+    polygons = shapes.region_polygons(seed, gemeenten, buurten, merger)
+
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / SHAPES_FOLDER).mkdir(parents=True, exist_ok=True)
     totals = {}
     for year in years:
         year_figures = housing.add_ownership(
@@ -110,6 +121,9 @@ def generate(
         _write_parquet(
             tables.conversion(year, buurten, merger, years[-1]), out_dir / f"conversion_{year}.parquet"
         )
+        register = tables.gemeente_register(gemeenten, merger, year)
+        for layer, collection in shapes.wijk_en_buurtkaart(year, polygons, buurten, register, merger).items():
+            _write_geojson(collection, out_dir / SHAPES_FOLDER / f"wijkenbuurten_{year}_{layer}.geojson")
         totals[str(year)] = {
             "inhabitants": int(kern.loc[kern["soort"] == "Land", "AantalInwoners"].iloc[0]),
             "gemeenten": int((kern["soort"] == "Gemeente").sum()),

@@ -1,0 +1,114 @@
+"""Create or update Zicht's roles, row-level security rules and demo users in Superset.
+
+Run with Superset's own interpreter (SUPERSET_CONFIG_PATH set), after the bundle import:
+    .venvs/superset/bin/python superset_assets/sync_access.py ACCESS.json
+
+ACCESS.json is written by zicht.superset.access (the single place that decides who sees what).
+Every run makes Superset match it: role permissions are replaced, rules and users updated by name,
+so running it again changes nothing. Roles, rules or users it does not name are left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+# Anything with these words in its permission or view is SQL Lab (or a way into raw SQL).
+_SQL_LAB_WORDS = ("sql", "query", "queries", "savedquery", "tabstate", "tableschema")
+
+
+def _is_sql_lab(permission_view) -> bool:
+    names = f"{permission_view.permission.name} {permission_view.view_menu.name}".lower().replace(" ", "")
+    return any(word in names for word in _SQL_LAB_WORDS)
+
+
+def _datasets_by_uuid(db, uuids: list[str]) -> dict:
+    from superset.connectors.sqla.models import SqlaTable
+
+    found = {str(table.uuid): table for table in db.session.query(SqlaTable).all()}
+    missing = sorted(set(uuids) - set(found))
+    if missing:
+        raise SystemExit(f"access sync failed: datasets not imported: {missing}")
+    return {uuid: found[uuid] for uuid in uuids}
+
+
+def _sync_role(security_manager, name: str, permission_views: list) -> object:
+    role = security_manager.find_role(name) or security_manager.add_role(name)
+    role.permissions = permission_views
+    return role
+
+
+def _sync_rule(db, rule: dict, roles: list, tables: list) -> None:
+    from superset.connectors.sqla.models import RowLevelSecurityFilter
+
+    existing = db.session.query(RowLevelSecurityFilter).filter_by(name=rule["name"]).one_or_none()
+    target = existing or RowLevelSecurityFilter(name=rule["name"])
+    target.description = rule["description"]
+    target.filter_type = "Regular"
+    target.group_key = rule["group_key"]
+    target.clause = rule["clause"]
+    target.roles = roles
+    target.tables = tables
+    if existing is None:
+        db.session.add(target)
+
+
+def _sync_user(security_manager, user: dict, password: str) -> str:
+    roles = [security_manager.find_role(name) for name in user["roles"]]
+    found = security_manager.find_user(username=user["username"])
+    if found is None:
+        created = security_manager.add_user(
+            user["username"], user["first_name"], user["last_name"], user["email"], roles, password
+        )
+        if not created:
+            raise SystemExit(f"access sync failed: user {user['username']!r} could not be created")
+        return "created"
+    found.roles = roles
+    found.active = True
+    security_manager.update_user(found)
+    security_manager.reset_password(found.id, password)
+    return "updated"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("spec", type=Path, help="JSON written by zicht.superset.access")
+    args = parser.parse_args()
+    spec = json.loads(args.spec.read_text(encoding="utf-8"))
+
+    from superset.app import create_app
+
+    app = create_app()
+    with app.app_context():
+        from superset import db, security_manager
+
+        datasets = _datasets_by_uuid(db, spec["published_dataset_uuids"])
+        gamma = security_manager.find_role("Gamma")
+        if gamma is None:
+            raise SystemExit("access sync failed: role Gamma missing; run `superset init` first")
+        # Gamma reads dashboards and charts and builds its own; without SQL Lab and without data,
+        # which comes from one datasource_access permission per published dataset.
+        base = [pv for pv in gamma.permissions if not _is_sql_lab(pv)]
+        data_access = []
+        for dataset in datasets.values():
+            pv = security_manager.add_permission_view_menu("datasource_access", dataset.get_perm())
+            data_access.append(pv)
+        for name in spec["base_roles"]:
+            _sync_role(security_manager, name, base + data_access)
+        for region in spec["region_roles"]:
+            role = _sync_role(security_manager, region["name"], [])
+            tables = [datasets[uuid] for uuid in region["rule"]["dataset_uuids"]]
+            _sync_rule(db, region["rule"], [role], tables)
+        db.session.commit()
+        outcomes = {
+            user["username"]: _sync_user(security_manager, user, spec["password"]) for user in spec["users"]
+        }
+        db.session.commit()
+        print(json.dumps({"roles": len(spec["base_roles"]) + len(spec["region_roles"]), "users": outcomes}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

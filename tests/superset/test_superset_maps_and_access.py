@@ -1,0 +1,260 @@
+"""End to end: the Kaarten dashboard draws its maps, and an analyst sees only their own region's detail.
+
+Runs against the same Superset set-up as test_superset_dashboard (the file the pipeline published).
+Expected rows are read from that file with DuckDB.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+import pytest
+from png_pixels import coloured_fraction
+from test_superset_dashboard import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    _api_session,
+    _chart_ids_by_uuid,
+    _fail_with_log,
+)
+
+from zicht.settings import PROJECT_ROOT
+from zicht.superset.access import analyst_password
+from zicht.superset.bundle import read_bundle
+from zicht.superset.environment import admin_credentials
+
+pytestmark = pytest.mark.slow
+
+KAARTEN_SLUG = "zicht-kaarten"
+SCREENSHOT = PROJECT_ROOT / "artifacts" / "screenshots" / "superset_kaarten.png"
+GEMEENTE_MAP = "charts/kaart_bevolkingsdichtheid_gemeenten.yaml"
+BUURT_MAP = "charts/kaart_bevolkingsdichtheid_buurten.yaml"
+REGION_POPULATION = "datasets/zicht_published/region_population.yaml"
+ANALYST, OWN_RIEC, OTHER_RIEC = "riec-rotterdam", "RIEC07", "RIEC05"
+MINIMUM_COLOURED = 0.02  # a drawn map colours far more of its chart than this; a blank canvas none
+
+
+def _browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+
+
+def _ui_login(page, base_url: str, username: str, password: str) -> None:
+    page.route(re.compile(r".*(scarf\.sh|mapbox\.com|tiles).*"), lambda route: route.abort())
+    page.goto(f"{base_url}/login/", wait_until="domcontentloaded")
+    page.fill("#username", username)
+    page.fill("input[type=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/superset/welcome.*"))
+
+
+def _published(env, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(env.settings.published_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_kaarten_dashboard_draws_both_maps(superset):
+
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    credentials = admin_credentials()
+    # The buurt map shows the first gemeente (by name) until another is chosen; the gemeente map all.
+    latest = "(SELECT max(period_year) FROM main.region_shapes)"
+    gemeenten = _published(
+        superset,
+        f"SELECT p.region_name, count(*) FILTER (WHERE s.region_level = 'buurt') FROM main.region_shapes s "
+        f"JOIN main.region_population p ON p.period_year = s.period_year AND p.region_level = 'gemeente' "
+        f"AND p.region_code = s.gemeente_code WHERE s.period_year = {latest} GROUP BY 1 ORDER BY 1",
+    )
+    first_gemeente, its_buurten = gemeenten[0]
+    row_counts: list[int] = []
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(120_000)
+            _ui_login(page, superset.base_url, credentials.username, credentials.password)
+            page.goto(
+                f"{superset.base_url}/superset/dashboard/{KAARTEN_SLUG}/", wait_until="domcontentloaded"
+            )
+            holders = page.locator('[data-test="dashboard-component-chart-holder"]')
+            try:
+                page.wait_for_function(
+                    """() => {
+                        const holders = [...document.querySelectorAll(
+                            '[data-test="dashboard-component-chart-holder"]')];
+                        return holders.length === 2 && holders.every(h => h.querySelector('canvas'));
+                    }""",
+                    timeout=180_000,
+                )
+            except Exception as error:  # noqa: BLE001  (any wait failure: show the page and the log)
+                page.screenshot(path=str(SCREENSHOT.with_name("superset_kaarten_failed.png")), full_page=True)
+                _fail_with_log(superset, f"the maps did not render: {error}")
+            page.wait_for_timeout(5_000)  # deck.gl draws in animation frames after the canvas appears
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            assert holders.locator('.ant-alert, [role="alert"]').count() == 0, holders.all_inner_texts()
+            for index in range(2):
+                canvas = holders.nth(index).locator("canvas").first
+                fraction = coloured_fraction(canvas.screenshot())
+                assert fraction > MINIMUM_COLOURED, f"map {index + 1} is blank ({fraction:.1%} coloured)"
+            assert first_gemeente in page.inner_text("body"), "the Gemeente filter shows no first gemeente"
+        finally:
+            browser.close()
+    assert len(gemeenten) in row_counts, f"gemeente map rows {row_counts}, expected {len(gemeenten)}"
+    assert its_buurten in row_counts, (
+        f"buurt map rows {row_counts}, expected {its_buurten} ({first_gemeente})"
+    )
+    assert sum(n for _, n in gemeenten) not in row_counts, "the buurt map drew every buurt, not one gemeente"
+
+
+def _collect_row_count(response, counts: list[int]) -> None:
+    """Rows a chart received: chart data API (`result[0].data`) or the legacy endpoint (`data.features`)."""
+    if response.status != 200 or not ("/api/v1/chart/data" in response.url or "explore_json" in response.url):
+        return
+    try:
+        body = response.json()
+    except Exception:  # noqa: BLE001  (a streamed or non-JSON body is not a chart's rows)
+        return
+    if "result" in body:
+        counts.extend(len(result.get("data") or []) for result in body["result"])
+    elif isinstance(body.get("data"), dict):
+        counts.append(len(body["data"].get("features") or []))
+
+
+def _chart_data(request, base_url: str, csrf: str, dataset_id: int, level_filter: list, extra: list) -> list:
+    payload = {
+        "datasource": {"id": dataset_id, "type": "table"},
+        "queries": [
+            {
+                "columns": ["region_level", "region_code", "riec_code"],
+                "filters": [{"col": "region_level", "op": "IN", "val": level_filter}, *extra],
+                "row_limit": 100_000,
+            }
+        ],
+        "result_format": "json",
+        "result_type": "full",
+    }
+    response = request.post(
+        f"{base_url}/api/v1/chart/data",
+        data=json.dumps(payload),
+        headers={"Content-Type": "application/json", "X-CSRFToken": csrf, "Referer": base_url},
+    )
+    assert response.status == 200, response.text()[:1000]
+    return response.json()["result"][0]["data"]
+
+
+def _dataset_ids(env) -> dict[str, int]:
+    """Dataset id per bundle path, from the charts that use them (admin API)."""
+    session = _api_session(env)
+    charts = _chart_ids_by_uuid(env, session)
+    bundle = read_bundle()
+    ids = {"map": charts[bundle[BUURT_MAP]["uuid"]]["datasource_id"]}
+    query = json.dumps({"filters": [{"col": "table_name", "opr": "eq", "value": "region_population"}]})
+    found = session.get(f"{env.base_url}/api/v1/dataset/", params={"q": query}, timeout=60).json()["result"]
+    ids["population"] = found[0]["id"]
+    return ids
+
+
+def test_riec_analyst_sees_wijken_and_buurten_of_own_region_only(superset):
+
+    from playwright.sync_api import sync_playwright
+
+    latest = _published(superset, "SELECT max(period_year) FROM main.region_shapes")[0][0]
+    detail_by_riec = dict(
+        _published(
+            superset,
+            "SELECT riec_code, count(*) FROM main.region_shapes WHERE period_year = ? "
+            "AND region_level IN ('wijk', 'buurt') GROUP BY riec_code",
+            [latest],
+        )
+    )
+    assert detail_by_riec.get(OWN_RIEC) and detail_by_riec.get(OTHER_RIEC), detail_by_riec
+    gemeenten = _published(
+        superset,
+        "SELECT count(*) FROM main.region_shapes WHERE period_year = ? AND region_level = 'gemeente'",
+        [latest],
+    )[0][0]
+    population_detail = _published(
+        superset,
+        "SELECT count(*) FROM main.region_population"
+        " WHERE region_level IN ('wijk', 'buurt') AND riec_code = ?",
+        [OWN_RIEC],
+    )[0][0]
+    ids = _dataset_ids(superset)
+
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(120_000)
+            _ui_login(page, superset.base_url, ANALYST, analyst_password())
+            csrf = page.request.get(f"{superset.base_url}/api/v1/security/csrf_token/").json()["result"]
+
+            detail = _chart_data(page.request, superset.base_url, csrf, ids["map"], ["wijk", "buurt"], [])
+            assert {row["riec_code"] for row in detail} == {OWN_RIEC}
+            assert len(detail) == detail_by_riec[OWN_RIEC]
+            everywhere = _chart_data(page.request, superset.base_url, csrf, ids["map"], ["gemeente"], [])
+            assert len(everywhere) == gemeenten and len({row["riec_code"] for row in everywhere}) > 1
+            # Asking for another region's buurten by name gives nothing.
+            other = [{"col": "riec_code", "op": "==", "val": OTHER_RIEC}]
+            assert _chart_data(page.request, superset.base_url, csrf, ids["map"], ["buurt"], other) == []
+            # The same rule holds on the population table.
+            rows = _chart_data(
+                page.request, superset.base_url, csrf, ids["population"], ["wijk", "buurt"], []
+            )
+            assert {row["riec_code"] for row in rows} == {OWN_RIEC} and len(rows) == population_detail
+
+            # SQL Lab is not for analysts: neither its page nor its API.
+            database_id = page.request.get(f"{superset.base_url}/api/v1/dataset/{ids['map']}").json()
+            executed = page.request.post(
+                f"{superset.base_url}/api/v1/sqllab/execute/",
+                data=json.dumps({"database_id": database_id["result"]["database"]["id"], "sql": "SELECT 1"}),
+                headers={
+                    "Content-Type": "application/json",
+                    "X-CSRFToken": csrf,
+                    "Referer": superset.base_url,
+                },
+            )
+            assert executed.status in (401, 403), executed.text()[:500]
+            sqllab = page.goto(f"{superset.base_url}/sqllab/", wait_until="domcontentloaded")
+            assert sqllab.status != 200 or "/sqllab" not in page.url, "SQL Lab opened for an analyst"
+        finally:
+            browser.close()
+
+
+def test_the_ministry_sees_every_buurt(superset):
+
+    import requests
+
+    latest = _published(superset, "SELECT max(period_year) FROM main.region_shapes")[0][0]
+    buurten = _published(
+        superset,
+        "SELECT count(*) FROM main.region_shapes WHERE period_year = ? AND region_level = 'buurt'",
+        [latest],
+    )[0][0]
+    session = requests.Session()
+    login = session.post(
+        f"{superset.base_url}/api/v1/security/login",
+        json={"username": "ministerie", "password": analyst_password(), "provider": "db", "refresh": False},
+        timeout=60,
+    )
+    assert login.status_code == 200, login.text[:300]
+    session.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+    dataset_id = _dataset_ids(superset)["map"]
+    payload = {
+        "datasource": {"id": dataset_id, "type": "table"},
+        "queries": [
+            {
+                "columns": ["region_code"],
+                "filters": [{"col": "region_level", "op": "==", "val": "buurt"}],
+                "row_limit": 100_000,
+            }
+        ],
+        "result_format": "json",
+        "result_type": "full",
+    }
+    response = session.post(f"{superset.base_url}/api/v1/chart/data", json=payload, timeout=120)
+    assert response.status_code == 200, response.text[:500]
+    assert len(response.json()["result"][0]["data"]) == buurten
