@@ -130,3 +130,10 @@ def test_parallel_workers_give_the_same_protection(leaves):
     parallel = protect_cells(table, "persons", load_rules({"ZICHT_SDC_WORKERS": "2"}))
     assert serial.cells["status"].tolist() == parallel.cells["status"].tolist()
     assert parallel.passed and _attack(parallel) == {}
+
+
+def test_protection_leaves_no_solver_files_in_the_working_directory(leaves, rules, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    leaves["BU00010101"] = 4
+    assert protect_cells(build_table(leaves), "persons", rules).passed
+    assert list(tmp_path.iterdir()) == []

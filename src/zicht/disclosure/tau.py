@@ -9,6 +9,7 @@ own audit on such a table instead.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -109,7 +110,8 @@ def secondary_suppression(
         folder = Path(work)
         _write_table(folder, total, children, cells, READ + SUPPRESS)
         try:
-            run_batch(folder / "batch.arb")
+            with contextlib.chdir(folder):  # the engine writes its solver logs to the working directory
+                run_batch(folder / "batch.arb")
             rows = parse_simple_tab(folder / "protected.tab", ["region"], "value")
         except Exception as error:  # the engine raises several types; name the table either way
             raise TauArgusError(f"tau-ARGUS failed on {label} (total {total}): {error}") from error
@@ -124,5 +126,6 @@ def audit_intervals(
     with tempfile.TemporaryDirectory(prefix="zicht-tau-") as work:
         folder = Path(work)
         order = _write_table(folder, total, children, cells, READ)
-        engine = run_batch(folder / "batch.arb")
-        return {order[row["cell"]]: (float(row["min"]), float(row["max"])) for row in engine.audit(0)}
+        with contextlib.chdir(folder):
+            rows = run_batch(folder / "batch.arb").audit(0)
+        return {order[row["cell"]]: (float(row["min"]), float(row["max"])) for row in rows}
