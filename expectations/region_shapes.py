@@ -10,7 +10,7 @@ from __future__ import annotations
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
-from .region_population import CODE_PATTERN_BY_LEVEL, _sql_literal
+from .regions import CODE_PATTERN_BY_LEVEL, sql_literal
 
 DATASET = "region_shapes"
 GRAIN = ["period_year", "region_level", "region_code"]
@@ -22,9 +22,9 @@ POPULATION_TABLE = "marts.region_population"
 
 
 def code_by_level_query() -> str:
-    patterns = {level: _sql_literal(CODE_PATTERN_BY_LEVEL[level]) for level in REGION_LEVELS}
+    patterns = {level: sql_literal(CODE_PATTERN_BY_LEVEL[level]) for level in REGION_LEVELS}
     branches = "\n".join(
-        f"WHEN {_sql_literal(level)} THEN regexp_matches(region_code, {pattern})"
+        f"WHEN {sql_literal(level)} THEN regexp_matches(region_code, {pattern})"
         for level, pattern in patterns.items()
     )
     return f"""
