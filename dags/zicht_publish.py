@@ -12,7 +12,7 @@ source freshness and quarantined files, so a blocked publication is visible ther
 """
 
 import pendulum
-from airflow.sdk import TriggerRule, dag, task
+from airflow.sdk import dag, task, teardown
 
 from zicht.orchestration import DEFAULT_ARGS, MARTS, PUBLISHED
 
@@ -43,8 +43,9 @@ def zicht_publish():
         # Exactly the datasets that passed this gate run; nothing else is published.
         return asdict(publish_release(passed["datasets"], gate_run_id=passed["gate_run_id"]))
 
-    # all_done: also after a failed gate or publish, when the operations view matters most.
-    @task(trigger_rule=TriggerRule.ALL_DONE)
+    # A teardown runs after publish whatever its outcome (the view matters most after a failure) and,
+    # unlike an all_done task, leaves the run's state to the gate and publish: a blocked run stays failed.
+    @teardown
     def export_ops() -> dict:
         from zicht.ops.export import export_ops as export
 

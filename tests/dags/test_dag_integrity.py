@@ -85,4 +85,7 @@ def test_every_task_records_its_outcome(dag_bag):
 def test_ops_export_runs_after_publish_whatever_the_gate_decided(dag_bag):
     export = dag_bag.get_dag("zicht_publish").get_task("export_ops")
     assert export.upstream_task_ids == {"publish"}
-    assert export.trigger_rule == "all_done"
+    # A teardown without setups runs once publish is done, whatever its state, and does not decide
+    # the run's state: a blocked publication still fails the run.
+    assert export.is_teardown and not export.on_failure_fail_dagrun
+    assert export.trigger_rule == "all_done_setup_success"

@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from zicht.superset.bundle import write_bundle_zip
+from zicht.superset.bundle import bundle_targets, write_bundle_zip
 from zicht.superset.environment import (
     IMPORT_SCRIPT,
     SupersetEnvironment,
@@ -78,10 +78,11 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
     env = env or superset_environment()
     env.require_installed()
     env.state_dir.mkdir(parents=True, exist_ok=True)
-    published_path = env.settings.published_path
-    if not published_path.exists():
-        # Superset imports fine without it, but every chart would fail: say so early.
-        log.warning("published file %s does not exist yet; charts stay empty until a publish", published_path)
+    targets = bundle_targets(env.settings)
+    for path in (targets.published_path, targets.ops_path):
+        if not path.exists():
+            # Superset imports fine without it, but every chart on it would fail: say so early.
+            log.warning("%s does not exist yet; its charts stay empty until a publish", path)
 
     timings: dict[str, float] = {}
 
@@ -96,7 +97,7 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
     timed("create admin", lambda: _create_admin(env))
     timed("init", lambda: _run(env, [str(env.superset_bin), "init"], "init"))
     with tempfile.TemporaryDirectory(prefix="zicht-superset-bundle-") as tmp:
-        bundle_zip = write_bundle_zip(Path(tmp) / "zicht_superset_bundle.zip", published_path)
+        bundle_zip = write_bundle_zip(Path(tmp) / "zicht_superset_bundle.zip", targets)
         timed(
             "import bundle",
             lambda: _run(
