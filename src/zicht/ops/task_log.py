@@ -20,6 +20,8 @@ from zicht.ops.config import task_runs_path
 from zicht.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+# Keeps a line well under the 8 KiB buffer, so it reaches the file in one append.
+MAX_ERROR_CHARS = 2000
 
 
 def _moment(value: Any) -> str | None:
@@ -41,7 +43,7 @@ def task_run_record(context: Mapping[str, Any], state: str) -> dict[str, Any]:
         "started_at": _moment(started),
         "ended_at": _moment(ended),
         "duration_seconds": (ended - started).total_seconds() if isinstance(started, datetime) else None,
-        "error": f"{type(exception).__name__}: {exception}" if exception is not None else None,
+        "error": None if exception is None else f"{type(exception).__name__}: {exception}"[:MAX_ERROR_CHARS],
         "recorded_at": datetime.now(UTC).isoformat(),
     }
 
