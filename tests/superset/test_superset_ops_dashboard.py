@@ -60,18 +60,22 @@ def test_pipelinekwaliteit_renders_every_chart_without_error(superset):
             page.goto(
                 f"{superset.base_url}/superset/dashboard/{dashboard['slug']}/", wait_until="domcontentloaded"
             )
-            # Charts below the fold render only once scrolled into view.
-            for _ in range(12):
-                page.mouse.wheel(0, 1000)
-                page.wait_for_timeout(500)
             try:
                 page.wait_for_function(
-                    ALL_SETTLED_JS, arg=[n_holders, HOLDER, LOADING, SETTLED, ERROR_STATE], timeout=180_000
+                    "([n, sel]) => document.querySelectorAll(sel).length === n",
+                    arg=[n_holders, HOLDER],
+                    timeout=300_000,
+                )
+                # Charts below the fold may wait until they are scrolled into view.
+                for _ in range(4):
+                    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                    page.wait_for_timeout(1_000)
+                page.wait_for_function(
+                    ALL_SETTLED_JS, arg=[n_holders, HOLDER, LOADING, SETTLED, ERROR_STATE], timeout=300_000
                 )
             except PlaywrightError as exc:
-                page.screenshot(
-                    path=str(SCREENSHOT.with_name("superset_pipelinekwaliteit_failed.png")), full_page=True
-                )
+                failed = SCREENSHOT.with_name("superset_pipelinekwaliteit_failed.png")
+                page.screenshot(path=str(failed), full_page=True)
                 fail_with_log(superset, f"charts did not finish rendering: {exc}")
             page.screenshot(path=str(SCREENSHOT), full_page=True)
 
