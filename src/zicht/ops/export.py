@@ -272,13 +272,10 @@ def export_ops(
                 "?::VARCHAR AS warehouse_error, ?::INTEGER AS unreadable_task_run_lines",
                 [_utc(exported_at), str(settings.data_dir), warehouse_error, bad_task_lines],
             )
-            tables = dict(
-                connection.execute(
-                    "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'main'"
-                ).fetchall()
-            )
-            for table in tables:
-                tables[table] = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            names = connection.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()
+            tables = {
+                name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for (name,) in names
+            }
         make_live(built, settings.ops_path)
     finally:
         shutil.rmtree(building_dir, ignore_errors=True)

@@ -18,6 +18,7 @@ import duckdb
 from zicht.landing import retrieval_stamp
 from zicht.ops.config import OpsSettings, get_ops_settings
 from zicht.settings import Settings, get_settings
+from zicht.transform import dbt_manifest_path
 from zicht.warehouse import write_transaction
 
 ROW_COUNTS_TABLE = "ops.model_row_counts"
@@ -113,8 +114,6 @@ def record_model_row_counts(
     now: datetime | None = None,
 ) -> list[ModelRowCount]:
     """Count every dbt relation in the warehouse and append the counts in one transaction."""
-    from zicht.transform import dbt_manifest_path
-
     settings = settings or get_settings()
     ops = ops or get_ops_settings()
     relations = dbt_relations(manifest_path or dbt_manifest_path())
