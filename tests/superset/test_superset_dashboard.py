@@ -192,8 +192,13 @@ def test_setup_is_repeatable(superset):
         f"{superset.base_url}/api/v1/dashboard/{DASHBOARD_SLUG}/charts", timeout=60
     )
     assert dashboard_charts.status_code == 200
+    placed = {
+        node["meta"]["uuid"]
+        for node in read_bundle()["dashboards/bevolking_en_dichtheid.yaml"]["position"].values()
+        if isinstance(node, dict) and node.get("type") == "CHART"
+    }
     assert {c["form_data"]["slice_id"] for c in dashboard_charts.json()["result"]} == {
-        c["id"] for c in charts.values()
+        charts[uuid]["id"] for uuid in placed
     }
     database = session.get(f"{superset.base_url}/api/v1/database/", timeout=60).json()["result"]
     assert sorted(d["database_name"] for d in database) == ["zicht_ops", "zicht_published"]

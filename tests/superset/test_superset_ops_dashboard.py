@@ -54,7 +54,8 @@ def test_pipelinekwaliteit_renders_every_chart_without_error(superset):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            # Tall enough for the whole dashboard: Superset renders only charts in view.
+            page = browser.new_page(viewport={"width": 1400, "height": 3600})
             page.set_default_timeout(120_000)
             log_in(page, superset)
             page.goto(
@@ -66,10 +67,6 @@ def test_pipelinekwaliteit_renders_every_chart_without_error(superset):
                     arg=[n_holders, HOLDER],
                     timeout=300_000,
                 )
-                # Charts below the fold may wait until they are scrolled into view.
-                for _ in range(4):
-                    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-                    page.wait_for_timeout(1_000)
                 page.wait_for_function(
                     ALL_SETTLED_JS, arg=[n_holders, HOLDER, LOADING, SETTLED, ERROR_STATE], timeout=300_000
                 )
