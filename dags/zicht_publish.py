@@ -5,10 +5,14 @@ Validates every published dataset with its Great Expectations suite (results sto
 `ops.quality_results`, Data Docs rebuilt) and, only when all pass, publishes the marts into the file
 Superset reads, swapped in atomically. A failed suite fails this run and leaves the last good
 publication live. Produces the Asset `zicht_published`.
+
+Whatever the gate decided, `export_ops` then rebuilds the operations file for the
+"Pipelinekwaliteit" dashboard (`data/published/ops.duckdb`): task runs, quality results, row counts,
+source freshness and quarantined files, so a blocked publication is visible there too.
 """
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import dag, task, teardown
 
 from zicht.orchestration import DEFAULT_ARGS, MARTS, PUBLISHED
 
@@ -39,7 +43,16 @@ def zicht_publish():
         # Exactly the datasets that passed this gate run; nothing else is published.
         return asdict(publish_release(passed["datasets"], gate_run_id=passed["gate_run_id"]))
 
-    publish(quality_gate())
+    # A teardown runs after publish whatever its outcome (the view matters most after a failure) and,
+    # unlike an all_done task, leaves the run's state to the gate and publish: a blocked run stays failed.
+    @teardown
+    def export_ops() -> dict:
+        from zicht.ops.export import export_ops as export
+
+        exported = export()
+        return {"path": str(exported.path), "tables": exported.tables}
+
+    publish(quality_gate()) >> export_ops()
 
 
 zicht_publish()

@@ -3,8 +3,9 @@
 
 Runs `dbt build` on the warehouse (staging, intermediate and marts, with their tests and unit tests)
 whenever new raw data has landed (CBS tables or KvK/OM extracts). One task: see docs/orchestration.md
-for why dbt runs as one `dbt build` rather than one Airflow task per model. Produces the Asset
-`zicht_marts`.
+for why dbt runs as one `dbt build` rather than one Airflow task per model. After the build the same
+task records the row count of every dbt model in `ops.model_row_counts`, flagging unusual jumps
+against the previous build. Produces the Asset `zicht_marts`.
 """
 
 import pendulum
@@ -25,9 +26,13 @@ from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS, RAW_EXTRACTS
 def zicht_warehouse_build():
     @task(outlets=[MARTS])
     def dbt_build() -> None:
+        from zicht.ops.row_counts import record_model_row_counts
         from zicht.transform import build_warehouse
 
         print(build_warehouse())
+        for count in record_model_row_counts():
+            flag = "  JUMP" if count.jump else ""
+            print(f"{count.relation}: {count.row_count} rows (previous {count.previous_row_count}){flag}")
 
     dbt_build()
 

@@ -4,6 +4,8 @@ Each DAG runs for real with `airflow dags test` (SQLite metadata in a throwaway 
 the Assets chain them; the published file is then read the way Superset reads it.
 """
 
+import json
+
 import duckdb
 import pytest
 
@@ -71,3 +73,26 @@ def test_quality_results_and_release_are_recorded(pipeline_run):
     assert total > 0 and failed == 0
     releases = list((data_dir / "published" / "releases").glob("*/release.json"))
     assert len(releases) == 1
+
+
+def test_ops_file_holds_every_task_of_the_chain_and_the_row_counts(pipeline_run):
+    data_dir, _ = pipeline_run
+    ops = duckdb.connect(str(data_dir / "published" / "ops.duckdb"), read_only=True)
+    tasks = dict(ops.execute("SELECT dag_id || '.' || task_id, state FROM task_runs").fetchall())
+    # export_ops records itself after writing the file, so the file holds every task before it.
+    for task in (
+        "zicht_cbs_ingest.ingest_cbs_tables",
+        "zicht_extract_ingest.land_inbox_files",
+        "zicht_warehouse_build.dbt_build",
+        "zicht_publish.quality_gate",
+        "zicht_publish.publish",
+    ):
+        assert tasks.get(task) == "success", f"{task} not recorded as a success: {tasks}"
+    assert ops.execute("SELECT count(*) FROM dag_runs WHERE state <> 'success'").fetchone()[0] == 0
+    counted = {row[0] for row in ops.execute("SELECT relation FROM model_row_counts").fetchall()}
+    assert "marts.region_population" in counted
+    status = ops.execute(
+        "SELECT last_gate_passed, publication_blocked, release_id FROM publication_status"
+    ).fetchone()
+    release = json.loads(next((data_dir / "published" / "releases").glob("*/release.json")).read_text())
+    assert status == (True, False, release["release_id"])

@@ -145,6 +145,16 @@ def _status(args: argparse.Namespace) -> int:
     return 1 if report.needs_attention else 0
 
 
+def _ops_export(args: argparse.Namespace) -> int:
+    from zicht.ops.export import export_ops
+
+    exported = export_ops()
+    print(f"{exported.path}: {json.dumps(exported.tables, sort_keys=True)}")
+    if exported.warehouse_error:
+        print(exported.warehouse_error, file=sys.stderr)
+    return 0
+
+
 def _docs(args: argparse.Namespace) -> int:
     from zicht.docs_site import build_docs, serve_docs
 
@@ -240,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--json", action="store_true", help="print the report as JSON")
     status.add_argument("--alert", action="store_true", help="also record (and send) alerts, once a day each")
     status.set_defaults(handler=_status)
+
+    commands.add_parser(
+        "ops-export", help="rebuild the operations file for the Pipelinekwaliteit dashboard (ops.duckdb)"
+    ).set_defaults(handler=_ops_export)
 
     docs = commands.add_parser("docs", help="build (and serve) the dbt docs and the Data Docs")
     docs.add_argument("--no-serve", action="store_true")

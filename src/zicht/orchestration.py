@@ -7,6 +7,7 @@ from datetime import timedelta
 from airflow.sdk import Asset
 
 from zicht.ops.alerts import on_failure_callback
+from zicht.ops.task_log import on_task_failure, on_task_retry, on_task_skipped, on_task_success
 
 # Each Asset is a dataset a DAG produces; the next DAG is scheduled on it.
 RAW_CBS = Asset(name="zicht_raw_cbs", uri="file:///zicht/warehouse/raw/cbs")
@@ -24,5 +25,9 @@ DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": timedelta(seconds=30),
     # A failed task is recorded in data/ops/alerts.jsonl and sent when ZICHT_ALERT_WEBHOOK_URL is set.
-    "on_failure_callback": on_failure_callback,
+    # Every outcome and its duration goes to data/ops/task_runs.jsonl for the operations dashboard.
+    "on_failure_callback": [on_failure_callback, on_task_failure],
+    "on_success_callback": on_task_success,
+    "on_retry_callback": on_task_retry,
+    "on_skipped_callback": on_task_skipped,
 }

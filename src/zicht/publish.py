@@ -77,11 +77,12 @@ def publish(datasets: list[str], gate_run_id: str, settings: Settings | None = N
     except BaseException:
         shutil.rmtree(building_dir, ignore_errors=True)
         raise
-    _make_live(release_file, settings.published_path)
+    make_live(release_file, settings.published_path)
     return release
 
 
-def _make_live(release_file: Path, live_path: Path) -> None:
+def make_live(release_file: Path, live_path: Path) -> None:
+    """Put a finished file at `live_path`, read-only, in one rename: readers see the old or the new."""
     incoming = live_path.with_name(f".{live_path.name}.incoming")
     incoming.unlink(missing_ok=True)
     shutil.copyfile(release_file, incoming)

@@ -58,6 +58,12 @@ class Settings:
         return self.published_dir / "zicht.duckdb"
 
     @property
+    def ops_path(self) -> Path:
+        """The operations file Superset reads (pipeline runs, quality, freshness), swapped in atomically
+        after every publish attempt, also when the gate blocked the publication."""
+        return self.published_dir / "ops.duckdb"
+
+    @property
     def quality_dir(self) -> Path:
         """Great Expectations context and Data Docs (build output)."""
         return self.data_dir / "quality"

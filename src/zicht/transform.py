@@ -12,6 +12,12 @@ from zicht.settings import PROJECT_ROOT, Settings, get_settings
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
+def dbt_manifest_path() -> Path:
+    """The manifest of the last dbt invocation (`target-path` of dbt_project.yml, or DBT_TARGET_PATH)."""
+    target = os.environ.get("DBT_TARGET_PATH")
+    return (Path(target) if target else DBT_PROJECT_DIR / "target") / "manifest.json"
+
+
 class DbtFailed(RuntimeError):
     pass
 

@@ -71,3 +71,21 @@ def test_warehouse_tasks_share_the_one_writer_pool(dag_bag):
 def test_publish_runs_only_after_the_gate(dag_bag):
     publish = dag_bag.get_dag("zicht_publish")
     assert publish.get_task("publish").upstream_task_ids == {"quality_gate"}
+
+
+def test_every_task_records_its_outcome(dag_bag):
+    from zicht.ops.task_log import on_task_failure, on_task_success
+
+    for dag in dag_bag.dags.values():
+        for task in dag.tasks:
+            assert on_task_success in (task.on_success_callback or []), (dag.dag_id, task.task_id)
+            assert on_task_failure in (task.on_failure_callback or []), (dag.dag_id, task.task_id)
+
+
+def test_ops_export_runs_after_publish_whatever_the_gate_decided(dag_bag):
+    export = dag_bag.get_dag("zicht_publish").get_task("export_ops")
+    assert export.upstream_task_ids == {"publish"}
+    # A teardown without setups runs once publish is done, whatever its state, and does not decide
+    # the run's state: a blocked publication still fails the run.
+    assert export.is_teardown and not export.on_failure_fail_dagrun
+    assert export.trigger_rule == "all_done_setup_success"

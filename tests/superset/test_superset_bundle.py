@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -10,11 +11,19 @@ import pytest
 import yaml
 from published_contract import published_contract_columns
 
-from zicht.superset.bundle import BUNDLE_ROOT_FOLDER, read_bundle, render_bundle, write_bundle_zip
+from zicht.superset.bundle import (
+    BUNDLE_ROOT_FOLDER,
+    BundleTargets,
+    read_bundle,
+    render_bundle,
+    write_bundle_zip,
+)
 from zicht.superset.environment import BUNDLE_DIR
 
 # Columns a joined dataset renames: the gemeente's name is its region_name.
 JOINED_ALIASES = {"gemeente_name": "region_name"}
+PUBLISHED_DATASETS = "datasets/zicht_published/"
+OPS_DATASETS = "datasets/zicht_ops/"
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +80,21 @@ def test_position_tree_is_connected(bundle):
             assert node["id"] in reachable, f"{path}: {node['id']} is not under ROOT_ID"
 
 
+def _targets(tmp_path: Path) -> BundleTargets:
+    return BundleTargets(
+        tmp_path / "published" / "zicht.duckdb", tmp_path / "published" / "ops.duckdb", "http://docs.test:81"
+    )
+
+
+def test_datasets_live_in_the_folder_of_their_database(bundle):
+    databases = {c["uuid"]: c["database_name"] for c in _of_kind(bundle, "databases/").values()}
+    assert sorted(databases.values()) == ["zicht_ops", "zicht_published"]
+    for path, dataset in _of_kind(bundle, "datasets/").items():
+        assert path.startswith(f"datasets/{databases[dataset['database_uuid']]}/"), path
+
+
 def test_dataset_columns_match_published_contract(bundle, contract_columns):
-    datasets = _of_kind(bundle, "datasets/")
+    datasets = _of_kind(bundle, PUBLISHED_DATASETS)
     assert "datasets/zicht_published/region_population.yaml" in datasets
     contracts = {table: published_contract_columns(table) for table in ("region_population", "region_shapes")}
     assert contracts["region_population"] == contract_columns
@@ -112,23 +134,76 @@ def test_charts_use_only_dataset_columns_and_metrics(bundle):
         assert params["viz_type"] == chart["viz_type"], path
         used_columns = set(params.get("all_columns", [])) | set(params.get("groupby", []))
         used_columns |= {f["subject"] for f in params.get("adhoc_filters", [])}
+        used_columns |= {params["x_axis"]} if "x_axis" in params else set()
+        used_columns |= {json.loads(item)[0] for item in params.get("order_by_cols", [])}
         assert used_columns <= columns, f"{path}: unknown columns {used_columns - columns}"
         used_metrics = set(params.get("metrics", [])) | ({params["metric"]} if "metric" in params else set())
         assert used_metrics <= metrics, f"{path}: unknown metrics {used_metrics - metrics}"
 
 
-def test_rendered_uri_points_read_only_at_the_published_file(tmp_path):
-    published = tmp_path / "published" / "zicht.duckdb"
-    rendered = render_bundle(published)
-    database = yaml.safe_load(rendered["databases/zicht_published.yaml"])
-    assert database["sqlalchemy_uri"] == f"duckdb:////{str(published).lstrip('/')}?access_mode=read_only"
+def test_ops_dataset_columns_match_the_exported_ops_file(bundle, tmp_path, monkeypatch):
+    """Every ops dataset (its table, or its SQL) queried on a real export has exactly its columns."""
+    import duckdb
+
+    from zicht.ops.export import export_ops
+    from zicht.settings import get_settings
+
+    monkeypatch.setenv("ZICHT_DATA_DIR", str(tmp_path / "data"))
+    exported = export_ops(get_settings())
+    with duckdb.connect(str(exported.path), read_only=True) as connection:
+        for path, dataset in _of_kind(bundle, OPS_DATASETS).items():
+            query = dataset["sql"] or f"SELECT * FROM {dataset['schema']}.{dataset['table_name']}"
+            relation = connection.sql(query)
+            actual = dict(zip(relation.columns, map(str, relation.types), strict=True))
+            columns = {c["column_name"]: c["type"] for c in dataset["columns"]}
+            assert columns == actual, f"{path} columns differ from the ops export"
+            for column in dataset["columns"]:
+                assert column["verbose_name"], f"{path}: {column['column_name']} has no Dutch title"
+                assert column["is_dttm"] == (column["type"] == "TIMESTAMP"), (
+                    f"{path}: {column['column_name']}"
+                )
+            assert dataset["metrics"], f"{path}: a dataset without metrics loses them on re-import"
+
+
+@pytest.mark.parametrize(
+    ("database", "placeholder", "target"),
+    [("zicht_published", "{published_path}", "published_path"), ("zicht_ops", "{ops_path}", "ops_path")],
+)
+def test_rendered_uri_points_read_only_at_its_file(tmp_path, database, placeholder, target):
+    targets = _targets(tmp_path)
+    rendered = render_bundle(targets)
+    uri = yaml.safe_load(rendered[f"databases/{database}.yaml"])["sqlalchemy_uri"]
+    path = getattr(targets, target)
+    assert uri == f"duckdb:////{str(path).lstrip('/')}?access_mode=read_only"
     # The committed file stays a template: no machine path in git.
-    committed = yaml.safe_load((BUNDLE_DIR / "databases" / "zicht_published.yaml").read_text())
-    assert "{published_path}" in committed["sqlalchemy_uri"]
+    committed = yaml.safe_load((BUNDLE_DIR / "databases" / f"{database}.yaml").read_text())
+    assert placeholder in committed["sqlalchemy_uri"]
+
+
+def test_a_database_without_a_known_placeholder_is_refused(tmp_path):
+    bundle_dir = tmp_path / "bundle"
+    (bundle_dir / "databases").mkdir(parents=True)
+    (bundle_dir / "metadata.yaml").write_text("version: 1.0.0\n")
+    (bundle_dir / "databases" / "x.yaml").write_text("sqlalchemy_uri: duckdb:////srv/x.duckdb\n")
+    with pytest.raises(ValueError, match=r"databases/x.yaml: sqlalchemy_uri must contain exactly one of"):
+        render_bundle(_targets(tmp_path), bundle_dir)
+
+
+def test_documentation_links_point_at_the_docs_site(tmp_path):
+    rendered = render_bundle(_targets(tmp_path))
+    dashboard = yaml.safe_load(rendered["dashboards/pipelinekwaliteit.yaml"])
+    markdown = [
+        n["meta"]["code"]
+        for n in dashboard["position"].values()
+        if isinstance(n, dict) and n.get("type") == "MARKDOWN"
+    ]
+    assert "http://docs.test:81/dbt/index.html" in markdown[0]
+    assert "http://docs.test:81/quality/index.html" in markdown[0]
+    assert not any("{docs_url}" in text for text in rendered.values())
 
 
 def test_zip_has_one_top_folder(tmp_path):
-    target = write_bundle_zip(tmp_path / "bundle.zip", tmp_path / "zicht.duckdb")
+    target = write_bundle_zip(tmp_path / "bundle.zip", _targets(tmp_path))
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
     assert {Path(name).parts[0] for name in names} == {BUNDLE_ROOT_FOLDER}

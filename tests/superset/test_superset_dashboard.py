@@ -1,8 +1,8 @@
 """End to end: a published DuckDB file -> Superset setup and server -> the dashboard in Chromium.
 
 Renders the file the pipeline published in this test session (the `pipeline_run` fixture), or a copy
-of the file ZICHT_SUPERSET_TEST_PUBLISHED names. Expected values are always read from that file with
-DuckDB, so what the page shows is checked against what was published.
+of the file ZICHT_SUPERSET_TEST_PUBLISHED names (the `superset` fixture in conftest.py). Expected values
+are always read from that file with DuckDB, so what the page shows is checked against what was published.
 """
 
 from __future__ import annotations
@@ -13,30 +13,18 @@ import re
 import duckdb
 import pytest
 import requests
+from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, api_session, fail_with_log, log_in
 
 from zicht.settings import PROJECT_ROOT
 from zicht.superset import setup_superset
 from zicht.superset.bundle import read_bundle
-from zicht.superset.environment import SupersetEnvironment, admin_credentials
-from zicht.superset.server import server_log_tail
+from zicht.superset.environment import SupersetEnvironment
 
 pytestmark = pytest.mark.slow
 
 DASHBOARD_SLUG = "zicht-bevolking-en-dichtheid"
 GEMEENTEN_CHART = "charts/gemeenten_inwoners_en_dichtheid.yaml"
 SCREENSHOT = PROJECT_ROOT / "artifacts" / "screenshots" / "superset_dashboard.png"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TOP_GEMEENTEN = 5
 
 CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
@@ -50,10 +38,6 @@ ALL_CHARTS_SETTLED_JS = """([n, holderSel, loadingSel, renderedSel, errorSel]) =
     return holders.length === n && holders.every(h =>
         !h.querySelector(loadingSel) && (h.querySelector(renderedSel) || h.querySelector(errorSel)));
 }"""
-
-
-def _fail_with_log(env: SupersetEnvironment, message: str) -> None:
-    pytest.fail(f"{message}\n--- Superset server log (tail) ---\n{server_log_tail(env)}", pytrace=False)
 
 
 def _expected(env: SupersetEnvironment) -> dict:
@@ -83,25 +67,6 @@ def _expected(env: SupersetEnvironment) -> dict:
     return {"latest": latest, "national": national, "gemeenten": gemeenten, "stale": stale and stale[0]}
 
 
-def _api_session(env: SupersetEnvironment) -> requests.Session:
-    credentials = admin_credentials()
-    session = requests.Session()
-    response = session.post(
-        f"{env.base_url}/api/v1/security/login",
-        json={
-            "username": credentials.username,
-            "password": credentials.password,
-            "provider": "db",
-            "refresh": False,
-        },
-        timeout=60,
-    )
-    if response.status_code != 200:
-        _fail_with_log(env, f"API login failed: {response.status_code} {response.text[:500]}")
-    session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
-    return session
-
-
 def _chart_ids_by_uuid(env: SupersetEnvironment, session: requests.Session) -> dict[str, dict]:
     query = json.dumps({"columns": ["id", "uuid", "datasource_id", "slice_name"], "page_size": 100})
     response = session.get(f"{env.base_url}/api/v1/chart/", params={"q": query}, timeout=60)
@@ -113,7 +78,7 @@ def test_chart_data_api_matches_duckdb(superset):
     """The gemeenten chart's query, sent to POST /api/v1/chart/data, returns the published rows."""
     chart_config = read_bundle()[GEMEENTEN_CHART]
     params = chart_config["params"]
-    session = _api_session(superset)
+    session = api_session(superset)
     chart = _chart_ids_by_uuid(superset, session).get(chart_config["uuid"])
     assert chart is not None, "the gemeenten chart was not imported"
 
@@ -139,7 +104,7 @@ def test_chart_data_api_matches_duckdb(superset):
     }
     response = session.post(f"{superset.base_url}/api/v1/chart/data", json=payload, timeout=120)
     if response.status_code != 200:
-        _fail_with_log(superset, f"chart data failed: {response.status_code} {response.text[:1000]}")
+        fail_with_log(superset, f"chart data failed: {response.status_code} {response.text[:1000]}")
     result = response.json()["result"][0]
     assert result["status"] == "success", result.get("error")
     got = [tuple(row[c] for c in params["all_columns"]) for row in result["data"]]
@@ -159,7 +124,6 @@ def test_dashboard_renders_published_numbers(superset):
     n_charts = sum(
         1 for node in dashboard["position"].values() if isinstance(node, dict) and node.get("type") == "CHART"
     )
-    credentials = admin_credentials()
     console_errors: list[str] = []
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
 
@@ -169,14 +133,8 @@ def test_dashboard_renders_published_numbers(superset):
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.set_default_timeout(120_000)
             # The telemetry pixel cannot load offline; never let the browser try.
-            page.route(re.compile(r".*scarf\.sh.*"), lambda route: route.abort())
             page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
-
-            page.goto(f"{superset.base_url}/login/", wait_until="domcontentloaded")
-            page.fill("#username", credentials.username)
-            page.fill("input[type=password]", credentials.password)
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(r".*/superset/welcome.*"))
+            log_in(page, superset)
 
             page.goto(
                 f"{superset.base_url}/superset/dashboard/{DASHBOARD_SLUG}/", wait_until="domcontentloaded"
@@ -188,7 +146,7 @@ def test_dashboard_renders_published_numbers(superset):
                 page.screenshot(
                     path=str(SCREENSHOT.with_name("superset_dashboard_failed.png")), full_page=True
                 )
-                _fail_with_log(
+                fail_with_log(
                     superset, f"charts did not finish rendering: {exc}\nconsole errors: {console_errors}"
                 )
 
@@ -196,7 +154,7 @@ def test_dashboard_renders_published_numbers(superset):
 
             errors = holders.locator(ERROR_STATE)
             if errors.count():
-                _fail_with_log(superset, f"chart error on the dashboard: {errors.all_inner_texts()}")
+                fail_with_log(superset, f"chart error on the dashboard: {errors.all_inner_texts()}")
             assert holders.count() == n_charts
 
             body = page.inner_text("body")
@@ -220,7 +178,7 @@ def test_dashboard_renders_published_numbers(superset):
 def test_setup_is_repeatable(superset):
     """A second setup (server still running) overwrites in place: no 'already exists', no duplicates."""
     setup_superset(superset)
-    session = _api_session(superset)
+    session = api_session(superset)
     charts = _chart_ids_by_uuid(superset, session)
     bundle_charts = {c["uuid"] for path, c in read_bundle().items() if path.startswith("charts/")}
     assert set(charts) == bundle_charts
@@ -234,8 +192,13 @@ def test_setup_is_repeatable(superset):
         f"{superset.base_url}/api/v1/dashboard/{DASHBOARD_SLUG}/charts", timeout=60
     )
     assert dashboard_charts.status_code == 200
+    placed = {
+        node["meta"]["uuid"]
+        for node in read_bundle()["dashboards/bevolking_en_dichtheid.yaml"]["position"].values()
+        if isinstance(node, dict) and node.get("type") == "CHART"
+    }
     assert {c["form_data"]["slice_id"] for c in dashboard_charts.json()["result"]} == {
-        c["id"] for c in charts.values()
+        charts[uuid]["id"] for uuid in placed
     }
     database = session.get(f"{superset.base_url}/api/v1/database/", timeout=60).json()["result"]
-    assert [d["database_name"] for d in database] == ["zicht_published"]
+    assert sorted(d["database_name"] for d in database) == ["zicht_ops", "zicht_published"]

@@ -12,13 +12,9 @@ import re
 import duckdb
 import pytest
 from png_pixels import coloured_fraction
-from test_superset_dashboard import (
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    _api_session,
-    _chart_ids_by_uuid,
-    _fail_with_log,
-)
+from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, fail_with_log
+from superset_helpers import api_session as _api_session
+from test_superset_dashboard import _chart_ids_by_uuid
 
 from zicht.settings import PROJECT_ROOT
 from zicht.superset.access import analyst_password
@@ -91,7 +87,7 @@ def test_kaarten_dashboard_draws_both_maps(superset):
                 )
             except Exception as error:  # noqa: BLE001  (any wait failure: show the page and the log)
                 page.screenshot(path=str(SCREENSHOT.with_name("superset_kaarten_failed.png")), full_page=True)
-                _fail_with_log(superset, f"the maps did not render: {error}")
+                fail_with_log(superset, f"the maps did not render: {error}")
             page.wait_for_timeout(5_000)  # deck.gl draws in animation frames after the canvas appears
             page.screenshot(path=str(SCREENSHOT), full_page=True)
             assert holders.locator('.ant-alert, [role="alert"]').count() == 0, holders.all_inner_texts()

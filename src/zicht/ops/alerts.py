@@ -108,7 +108,7 @@ def alert_from_health(
     return recorded
 
 
-def _get(source: Any, name: str) -> Any:
+def value_of(source: Any, name: str) -> Any:
     """An attribute or key of an Airflow context object, None when absent."""
     if source is None:
         return None
@@ -124,10 +124,14 @@ def on_failure_callback(context: Mapping[str, Any]) -> dict[str, Any] | None:
     """
     try:
         task_instance = context.get("task_instance") or context.get("ti")
-        dag_id = _get(task_instance, "dag_id") or _get(context.get("dag"), "dag_id") or context.get("dag_id")
-        task_id = _get(task_instance, "task_id") or _get(context.get("task"), "task_id")
-        run_id = context.get("run_id") or _get(task_instance, "run_id")
-        try_number = _get(task_instance, "try_number")
+        dag_id = (
+            value_of(task_instance, "dag_id")
+            or value_of(context.get("dag"), "dag_id")
+            or context.get("dag_id")
+        )
+        task_id = value_of(task_instance, "task_id") or value_of(context.get("task"), "task_id")
+        run_id = context.get("run_id") or value_of(task_instance, "run_id")
+        try_number = value_of(task_instance, "try_number")
         exception = context.get("exception")
         error = f"{type(exception).__name__}: {exception}" if exception is not None else None
         alert = Alert(

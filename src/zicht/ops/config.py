@@ -12,6 +12,7 @@ All from the environment, with defaults that fit the sources' publication rhythm
 | `ZICHT_EXPECTED_SOURCES` | `cbs` | sources that must have landed (others count once they land) |
 | `ZICHT_ALERT_WEBHOOK_URL` | none | POST every alert as JSON to this URL |
 | `ZICHT_ALERT_TIMEOUT_SECONDS` | `5` | webhook timeout |
+| `ZICHT_ROW_COUNT_JUMP` | `0.5` | flag a dbt model whose rows change by more than this share per build |
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ DEFAULT_MAX_PUBLICATION_AGE_HOURS = 24 * 35
 DEFAULT_CADENCE_DAYS = {"cbs": 35.0, "kvk": 8.0, "om": 35.0}
 DEFAULT_EXPECTED_SOURCES = ("cbs",)
 DEFAULT_ALERT_TIMEOUT_SECONDS = 5.0
+# Monthly CBS data changes a model by a few percent; half the rows gained or lost is a broken load.
+DEFAULT_ROW_COUNT_JUMP = 0.5
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class OpsSettings:
     expected_sources: tuple[str, ...] = DEFAULT_EXPECTED_SOURCES
     alert_webhook_url: str | None = None
     alert_timeout_seconds: float = DEFAULT_ALERT_TIMEOUT_SECONDS
+    row_count_jump: float = DEFAULT_ROW_COUNT_JUMP
 
     def cadence(self, source: str) -> timedelta | None:
         """How often a source should land; None when nobody said (then that itself needs attention)."""
@@ -66,6 +70,7 @@ def get_ops_settings() -> OpsSettings:
         alert_timeout_seconds=float(
             os.environ.get("ZICHT_ALERT_TIMEOUT_SECONDS", DEFAULT_ALERT_TIMEOUT_SECONDS)
         ),
+        row_count_jump=float(os.environ.get("ZICHT_ROW_COUNT_JUMP", DEFAULT_ROW_COUNT_JUMP)),
     )
 
 
@@ -76,3 +81,8 @@ def quarantine_dir(settings: Settings) -> Path:
 
 def alerts_path(settings: Settings) -> Path:
     return settings.data_dir / "ops" / "alerts.jsonl"
+
+
+def task_runs_path(settings: Settings) -> Path:
+    """Every task outcome Airflow reported through the task callbacks, one JSON line each."""
+    return settings.data_dir / "ops" / "task_runs.jsonl"

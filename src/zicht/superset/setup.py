@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from zicht.superset.access import DemoPasswordRefused, access_spec, is_production
-from zicht.superset.bundle import write_bundle_zip
+from zicht.superset.bundle import bundle_targets, write_bundle_zip
 from zicht.superset.environment import (
     ACCESS_SCRIPT,
     IMPORT_SCRIPT,
@@ -87,10 +87,11 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
         )
     access = access_spec()  # refuses demo passwords in production before anything is changed
     env.state_dir.mkdir(parents=True, exist_ok=True)
-    published_path = env.settings.published_path
-    if not published_path.exists():
-        # Superset imports fine without it, but every chart would fail: say so early.
-        log.warning("published file %s does not exist yet; charts stay empty until a publish", published_path)
+    targets = bundle_targets(env.settings)
+    for path in (targets.published_path, targets.ops_path):
+        if not path.exists():
+            # Superset imports fine without it, but every chart on it would fail: say so early.
+            log.warning("%s does not exist yet; its charts stay empty until a publish", path)
 
     timings: dict[str, float] = {}
 
@@ -105,7 +106,7 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
     timed("create admin", lambda: _create_admin(env))
     timed("init", lambda: _run(env, [str(env.superset_bin), "init"], "init"))
     with tempfile.TemporaryDirectory(prefix="zicht-superset-bundle-") as tmp:
-        bundle_zip = write_bundle_zip(Path(tmp) / "zicht_superset_bundle.zip", published_path)
+        bundle_zip = write_bundle_zip(Path(tmp) / "zicht_superset_bundle.zip", targets)
         timed(
             "import bundle",
             lambda: _run(
