@@ -90,7 +90,12 @@ def test_a_stale_source_and_a_quarantined_file_are_exported(settings, now):
     exported = export_ops(settings, now=now)
 
     freshness = dict(rows(exported.path, "SELECT source, check_name FROM source_freshness"))
-    assert freshness == {"cbs/85984NED": "source_fresh", "cbs/85755NED": "source_stale"}
+    assert freshness["cbs/85984NED"] == "source_fresh"
+    assert freshness["cbs/85755NED"] == "source_stale"
+    # every other catalog table has not landed in this data folder
+    assert {
+        check for source, check in freshness.items() if source not in {"cbs/85984NED", "cbs/85755NED"}
+    } == {"source_never_landed"}
     (age,) = rows(exported.path, "SELECT age_days FROM source_freshness WHERE source = 'cbs/85755NED'")[0]
     assert age == pytest.approx(60.0)
     assert rows(exported.path, "SELECT source, file, reason FROM quarantined_files") == [
