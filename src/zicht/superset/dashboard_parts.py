@@ -143,9 +143,11 @@ class NativeFilter:
                 "inverseSelection": False,
                 "sortAscending": not self.newest_first,
             },
+            # No "value" key without a default: Superset takes an absent value as "not yet
+            # initialised", which is what lets defaultToFirstItem pick the first option.
             "defaultDataMask": {
                 "extraFormData": extra,
-                "filterState": {"value": default},
+                "filterState": {"value": default} if default else {},
                 "ownState": {},
             },
             "cascadeParentIds": [filter_ids[parent] for parent in self.parents],
