@@ -155,6 +155,8 @@ class NativeFilter:
                 "rootPath": ["ROOT_ID"],
                 "excluded": [chart_ids[name] for name in self.excluded_charts],
             },
+            # Without it Superset selects the first option but leaves it unapplied ("Apply filters").
+            **({"requiredFirst": True} if self.first_item_default else {}),
             "adhoc_filters": list(self.prefilters),
             "tabsInScope": [],
         }
