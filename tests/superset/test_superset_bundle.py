@@ -94,7 +94,13 @@ def test_datasets_live_in_the_folder_of_their_database(bundle):
 
 
 def test_dataset_columns_match_published_contract(bundle, contract_columns):
-    datasets = _of_kind(bundle, PUBLISHED_DATASETS)
+    # The datasets over region_population and region_shapes; the indicator datasets are checked in
+    # test_indicator_dashboards.
+    datasets = {
+        path: dataset
+        for path, dataset in _of_kind(bundle, PUBLISHED_DATASETS).items()
+        if re.search(r"region_(population|shapes)", dataset["sql"] or dataset["table_name"])
+    }
     assert "datasets/zicht_published/region_population.yaml" in datasets
     contracts = {table: published_contract_columns(table) for table in ("region_population", "region_shapes")}
     assert contracts["region_population"] == contract_columns

@@ -1,0 +1,304 @@
+"""Superset datasets over the published indicator marts, with Dutch titles for every column.
+
+Column names and types come from the dbt contracts in `_indicators__models.yml` (one source); this
+module adds only what Superset shows: Dutch titles and descriptions, and the SQL of the two virtual
+datasets that give each row the catalog's names and its province and RIEC region by name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from zicht.settings import PROJECT_ROOT
+
+INDICATOR_MODELS = (
+    PROJECT_ROOT / "dbt_project" / "models" / "marts" / "indicators" / "_indicators__models.yml"
+)
+DATABASE_UUID = "22c03cde-0cb1-41e2-b15f-9c29c751de6e"
+# Fixed namespace of every generated asset: uuid5(namespace, name) gives the same UUID on every run.
+ASSET_NAMESPACE = uuid.UUID("5b0e6a52-3c1f-4d0b-9a7e-2f4c8d9e1a63")
+
+# dbt contract type -> the type Superset records for a DuckDB column.
+SUPERSET_TYPES = {"integer": "INTEGER", "varchar": "VARCHAR", "double": "DOUBLE", "boolean": "BOOLEAN"}
+
+# Why a value is not published (indicator_values.suppression_reason), as the dashboards say it.
+SUPPRESSION_REASONS_NL = {
+    "small_denominator": "niet gepubliceerd: noemer te klein",
+    "no_value": "niet gepubliceerd: geen waarde",
+}
+
+# column -> (Dutch title, Dutch description). Every published column must be here (tested).
+COLUMN_TITLES: dict[str, tuple[str, str]] = {
+    "period_year": ("Jaar", "Peiljaar van de waarde."),
+    "period_start": ("Peildatum", "1 januari van het peiljaar (tijdas van de trendgrafieken)."),
+    "region_level": ("Regioniveau", "nederland, provincie, riec, gemeente, wijk of buurt."),
+    "region_code": ("Regiocode", "CBS-code van de regio in de indeling van het nieuwste jaar."),
+    "region_name": ("Regio", "Naam van de regio."),
+    "gemeente_code": ("Gemeentecode", "Gemeente van een gemeente, wijk of buurt."),
+    "gemeente_name": ("Gemeente", "Naam van de gemeente van een gemeente, wijk of buurt."),
+    "province_code": ("Provinciecode", "Provincie waarin de regio ligt."),
+    "province_name": ("Provincie", "Naam van de provincie waarin de regio ligt."),
+    "riec_code": ("RIEC-code", "RIEC-regio waarin de regio ligt."),
+    "riec_name": ("RIEC-regio", "Naam van de RIEC-regio waarin de regio ligt."),
+    "theme_code": ("Themacode", "Code van het thema in de indicatorcatalogus."),
+    "theme_name": ("Thema", "Naam van het thema."),
+    "theme_name_nl": ("Thema", "Naam van het thema."),
+    "theme_name_en": ("Thema (Engels)", "Engelse naam van het thema."),
+    "indicator_code": ("Indicatorcode", "Code van de indicator in de indicatorcatalogus."),
+    "name_nl": ("Indicator", "Naam van de indicator."),
+    "name_en": ("Indicator (Engels)", "Engelse naam van de indicator."),
+    "definition": ("Definitie", "Definitie van de indicator uit de catalogus."),
+    "unit": ("Eenheid", "Eenheid van de waarde (per 10 000 inwoners, %, ...)."),
+    "scale": ("Schaal", "Factor waarmee teller / noemer wordt vermenigvuldigd."),
+    "statistic": ("Statistiek", "poisson (gebeurtenissen), binomial (aandeel) of mean (gemiddelde)."),
+    "concern": ("Zorg bij", "Welke afwijking een signaal is: higher, lower of none."),
+    "levels": ("Niveaus", "Regioniveaus waarop de indicator getoond mag worden."),
+    "disclosure_class": (
+        "Onthullingsklasse",
+        "persons, companies of magnitude: welke beschermingsregels gelden.",
+    ),
+    "min_denominator": ("Minimale noemer", "Onder deze noemer wordt de waarde niet gepubliceerd."),
+    "breakdown": ("Uitsplitsing", "Referentielijst waarnaar de indicator is uitgesplitst (leeg: geen)."),
+    "breakdown_code": ("Uitsplitsingscode", "'totaal', of de SBI-code van een branche."),
+    "breakdown_name": ("Uitsplitsing", "Totaal, of de naam van de branche."),
+    "numerator": ("Teller", "Aantal gebeurtenissen of het deel (teller van de waarde)."),
+    "denominator": ("Noemer", "Bevolking, voorraad of geheel waartegen de teller wordt afgezet."),
+    "value": ("Waarde", "Teller / noemer x schaal; leeg als de waarde niet gepubliceerd is."),
+    "national_value": ("Waarde Nederland", "Waarde van Nederland in hetzelfde jaar."),
+    "index_nl": ("Index (NL = 100)", "Waarde ten opzichte van Nederland x 100."),
+    "expected": ("Verwacht", "Verwachte teller bij het landelijke niveau: noemer x landelijke verhouding."),
+    "ratio": ("Ratio", "Gestandaardiseerde ratio: waargenomen / verwacht (1 = als Nederland)."),
+    "ratio_lower": ("Ratio ondergrens", "Ondergrens van het exacte betrouwbaarheidsinterval van de ratio."),
+    "ratio_upper": ("Ratio bovengrens", "Bovengrens van het exacte betrouwbaarheidsinterval van de ratio."),
+    "significance_level": ("Significantieniveau", "Tweezijdig significantieniveau van het interval."),
+    "significance": ("Significantie", "hoger, lager of niet_significant ten opzichte van Nederland."),
+    "is_signal": ("Signaal", "Significant afwijkend in de richting van zorg."),
+    "percentile_rank": ("Percentielrang", "Rang (0-1) van de waarde onder regio's van hetzelfde niveau."),
+    "previous_value": ("Waarde vorig jaar", "Waarde van dezelfde regio in het vorige jaar."),
+    "change_previous_year": ("Verandering t.o.v. vorig jaar", "Waarde min de waarde van het vorige jaar."),
+    "is_published": ("Gepubliceerd", "Onwaar als de waarde niet gepubliceerd is."),
+    "suppression_reason": ("Reden niet gepubliceerd", "small_denominator of no_value."),
+    "publication_status": ("Publicatie", "gepubliceerd, of niet gepubliceerd met de reden."),
+    "indicators_assessed": ("Beoordeelde indicatoren", "Indicatoren van het thema met een toets."),
+    "signals": ("Signalen", "Indicatoren die significant afwijken in de richting van zorg."),
+    "signal_indicators": ("Signaalindicatoren", "Codes van de indicatoren met een signaal."),
+}
+
+# Catalog fields each indicator value carries in the virtual dataset.
+CATALOG_FIELDS = ("theme_name_nl", "name_nl", "unit", "definition", "statistic", "concern")
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    title: str
+    expression: str
+    description: str
+    d3format: str | None = None
+
+
+INDICATOR_METRICS = (
+    Metric("waarde", "Waarde", "AVG(value)", "Waarde; bij meer regio's het ongewogen gemiddelde.", ",.2f"),
+    Metric("waarde_nederland", "Nederland", "AVG(national_value)", "Waarde van Nederland.", ",.2f"),
+    Metric("index", "Index (NL = 100)", "AVG(index_nl)", "Index; bij meer regio's het gemiddelde.", ",.1f"),
+    Metric("nederland_100", "Nederland (= 100)", "100", "De referentielijn: Nederland = 100.", ",d"),
+    Metric("ratio", "Ratio", "AVG(ratio)", "Gestandaardiseerde ratio (1 = als Nederland).", ",.2f"),
+    Metric("verwacht", "Verwacht", "SUM(expected)", "Verwachte teller bij het landelijke niveau.", ",.1f"),
+    Metric("noemer", "Noemer", "SUM(denominator)", "Noemer (bevolking, voorraad of geheel).", ",d"),
+    Metric("aantal_signalen", "Signalen", "COUNT(*) FILTER (WHERE is_signal)", "Aantal signalen.", ",d"),
+)
+SIGNAL_METRICS = (
+    Metric("signalen", "Signalen", "SUM(signals)", "Aantal signalen (indicator x regio).", ",d"),
+    Metric("beoordeeld", "Beoordeelde indicatoren", "SUM(indicators_assessed)", "Aantal toetsen.", ",d"),
+)
+
+
+def asset_uuid(kind: str, name: str) -> str:
+    return str(uuid.uuid5(ASSET_NAMESPACE, f"{kind}:{name}"))
+
+
+@cache
+def contract_columns() -> dict[str, dict[str, str]]:
+    """Model -> column -> Superset type, from the dbt contracts of the indicator marts."""
+    models = yaml.safe_load(INDICATOR_MODELS.read_text(encoding="utf-8"))["models"]
+    return {
+        model["name"]: {c["name"]: SUPERSET_TYPES[c["data_type"]] for c in model["columns"]}
+        for model in models
+    }
+
+
+def _region_names(table: str, level: str) -> str:
+    return f"(SELECT DISTINCT region_code, region_name FROM main.{table} WHERE region_level = '{level}')"
+
+
+def _status_sql() -> str:
+    reasons = "\n".join(
+        f"        WHEN v.suppression_reason = '{code}' THEN '{text}'"
+        for code, text in SUPPRESSION_REASONS_NL.items()
+    )
+    return (
+        "    CASE\n        WHEN v.is_published THEN 'gepubliceerd'\n"
+        f"{reasons}\n        ELSE 'niet gepubliceerd: ' || coalesce(v.suppression_reason, 'onbekend')\n"
+        "    END AS publication_status"
+    )
+
+
+def indicator_values_sql() -> str:
+    values = ",\n".join(f"    v.{column}" for column in contract_columns()["indicator_values"])
+    catalog = ",\n".join(f"    i.{column}" for column in CATALOG_FIELDS)
+    return (
+        f"SELECT\n{values},\n{catalog},\n"
+        "    province.region_name AS province_name,\n"
+        "    riec.region_name AS riec_name,\n"
+        "    make_date(v.period_year, 1, 1) AS period_start,\n"
+        f"{_status_sql()}\n"
+        "FROM main.indicator_values AS v\n"
+        "INNER JOIN main.indicators AS i ON i.indicator_code = v.indicator_code\n"
+        f"LEFT JOIN {_region_names('indicator_values', 'provincie')} AS province\n"
+        "    ON province.region_code = v.province_code\n"
+        f"LEFT JOIN {_region_names('indicator_values', 'riec')} AS riec\n"
+        "    ON riec.region_code = v.riec_code"
+    )
+
+
+def signal_map_sql() -> str:
+    columns = ",\n".join(f"    s.{column}" for column in contract_columns()["signal_map"])
+    return (
+        f"SELECT\n{columns},\n"
+        "    province.region_name AS province_name,\n"
+        "    riec.region_name AS riec_name\n"
+        "FROM main.signal_map AS s\n"
+        f"LEFT JOIN {_region_names('signal_map', 'provincie')} AS province\n"
+        "    ON province.region_code = s.province_code\n"
+        f"LEFT JOIN {_region_names('signal_map', 'riec')} AS riec\n"
+        "    ON riec.region_code = s.riec_code"
+    )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    table_name: str
+    description: str
+    columns: dict[str, str]  # name -> Superset type, in order
+    metrics: tuple[Metric, ...]
+    sql: str | None = None
+    temporal_column: str | None = None
+
+    @property
+    def uuid(self) -> str:
+        return asset_uuid("dataset", self.table_name)
+
+    @property
+    def path(self) -> str:
+        return f"datasets/zicht_published/{self.table_name}.yaml"
+
+
+def indicator_values_dataset() -> Dataset:
+    contracts = contract_columns()
+    columns = dict(contracts["indicator_values"])
+    columns |= {field: contracts["indicators"][field] for field in CATALOG_FIELDS}
+    columns |= {
+        "province_name": "VARCHAR",
+        "riec_name": "VARCHAR",
+        "period_start": "DATE",
+        "publication_status": "VARCHAR",
+    }
+    return Dataset(
+        table_name="indicator_values_with_catalog",
+        description="Elke indicator per regio en jaar, vergeleken met Nederland, met naam, eenheid en "
+        "definitie uit de catalogus en de provincie en RIEC-regio bij naam.",
+        columns=columns,
+        metrics=INDICATOR_METRICS,
+        sql=indicator_values_sql(),
+        temporal_column="period_start",
+    )
+
+
+def signal_map_dataset() -> Dataset:
+    columns = dict(contract_columns()["signal_map"]) | {"province_name": "VARCHAR", "riec_name": "VARCHAR"}
+    return Dataset(
+        table_name="signal_map_with_regions",
+        description="Per regio, jaar en thema het aantal signalen van de beoordeelde indicatoren, met de "
+        "provincie en RIEC-regio bij naam.",
+        columns=columns,
+        metrics=SIGNAL_METRICS,
+        sql=signal_map_sql(),
+    )
+
+
+def indicators_dataset() -> Dataset:
+    return Dataset(
+        table_name="indicators",
+        description="De indicatorcatalogus zoals gepubliceerd: thema, naam, definitie, eenheid en regels.",
+        columns=dict(contract_columns()["indicators"]),
+        metrics=(
+            Metric("aantal_indicatoren", "Aantal indicatoren", "COUNT(*)", "Aantal indicatoren.", ",d"),
+        ),
+    )
+
+
+def datasets() -> tuple[Dataset, ...]:
+    return indicator_values_dataset(), signal_map_dataset(), indicators_dataset()
+
+
+def dataset_config(dataset: Dataset) -> dict:
+    """The dataset as Superset's export YAML: complete, so a re-import keeps every column and metric."""
+    missing = [column for column in dataset.columns if column not in COLUMN_TITLES]
+    if missing:
+        raise ValueError(f"{INDICATOR_MODELS.name}: columns without a Dutch title in {__name__}: {missing}")
+    return {
+        "table_name": dataset.table_name,
+        "schema": "main",
+        "catalog": None,
+        "sql": dataset.sql,
+        "main_dttm_col": dataset.temporal_column,
+        "description": dataset.description,
+        "default_endpoint": None,
+        "offset": 0,
+        "cache_timeout": None,
+        "params": None,
+        "template_params": None,
+        "filter_select_enabled": True,
+        "fetch_values_predicate": None,
+        "extra": None,
+        "normalize_columns": False,
+        "always_filter_main_dttm": False,
+        "columns": [
+            {
+                "column_name": name,
+                "verbose_name": COLUMN_TITLES[name][0],
+                "description": COLUMN_TITLES[name][1],
+                "type": column_type,
+                "is_dttm": name == dataset.temporal_column,
+                "is_active": True,
+                "groupby": True,
+                "filterable": True,
+                "expression": None,
+                "python_date_format": None,
+                "advanced_data_type": None,
+                "extra": {},
+            }
+            for name, column_type in dataset.columns.items()
+        ],
+        "metrics": [
+            {
+                "metric_name": metric.name,
+                "verbose_name": metric.title,
+                "metric_type": None,
+                "expression": metric.expression,
+                "description": metric.description,
+                "d3format": metric.d3format,
+                "currency": None,
+                "extra": {},
+                "warning_text": None,
+            }
+            for metric in dataset.metrics
+        ],
+        "database_uuid": DATABASE_UUID,
+        "uuid": dataset.uuid,
+        "version": "1.0.0",
+    }

@@ -1,0 +1,197 @@
+"""The dashboards generated from the indicator catalog: fresh, complete, and consistent with the marts."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+import duckdb
+import pytest
+import yaml
+
+from zicht.indicators.catalog import CATALOG_PATH, load_catalog, parse_catalog
+from zicht.superset.bundle import read_bundle
+from zicht.superset.indicator_datasets import (
+    ASSET_NAMESPACE,
+    SUPPRESSION_REASONS_NL,
+    contract_columns,
+    datasets,
+    indicator_values_dataset,
+)
+from zicht.superset.themes import (
+    CONTEXT_THEMES,
+    EXPOSURES_PATH,
+    dashboards,
+    generated_files_on_disk,
+    render_bundle_files,
+    render_exposures,
+)
+
+DUCKDB_TYPES = {"INTEGER": "INTEGER", "VARCHAR": "VARCHAR", "DOUBLE": "DOUBLE", "BOOLEAN": "BOOLEAN"}
+
+
+@pytest.fixture(scope="module")
+def bundle() -> dict[str, dict]:
+    return read_bundle()
+
+
+def _empty_marts() -> duckdb.DuckDBPyConnection:
+    """An in-memory database holding the indicator marts as their dbt contracts declare them."""
+    con = duckdb.connect()
+    for model, columns in contract_columns().items():
+        body = ", ".join(f"{name} {DUCKDB_TYPES[kind]}" for name, kind in columns.items())
+        con.execute(f"CREATE TABLE main.{model} ({body})")
+    return con
+
+
+def test_committed_files_equal_a_fresh_rendering():
+    rendered = render_bundle_files()
+    committed = generated_files_on_disk()
+    assert set(committed) == set(rendered), "run: python -m zicht.superset.themes"
+    for path, text in rendered.items():
+        assert committed[path] == text, f"{path} differs; run: python -m zicht.superset.themes"
+    assert EXPOSURES_PATH.read_text(encoding="utf-8") == render_exposures()
+
+
+def test_every_catalog_theme_has_its_dashboard_and_a_new_theme_adds_one():
+    catalog = load_catalog()
+    titles = {d.title for d in dashboards(catalog)}
+    for code, theme in catalog.themes.items():
+        assert (f"Zicht — {theme.name_nl}" in titles) == (code not in CONTEXT_THEMES), code
+    assert {"Zicht — Overzicht ondermijning", "Zicht — Gemeenteprofiel"} <= titles
+
+    data = yaml.safe_load(CATALOG_PATH.read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    data["themes"]["cybercrime"] = {"name_nl": "Cybercrime", "name_en": "Cybercrime", "description": "On."}
+    entry = copy.deepcopy(data["indicators"][0]) | {"code": "cyber_fraude", "theme": "cybercrime"}
+    data["indicators"].append(entry)
+    extended = parse_catalog(data)
+    new = [d for d in dashboards(extended) if d.title == "Zicht — Cybercrime"]
+    assert len(new) == 1
+    assert len(new[0].charts) == 4
+    assert f"dashboards/{new[0].name}.yaml" in render_bundle_files(extended)
+
+
+def test_uuids_are_uuid5_of_the_asset_name(bundle):
+    for path, text in render_bundle_files().items():
+        config = yaml.safe_load(text)
+        kind = path.split("/")[0].rstrip("s")
+        name = config.get("table_name") if kind == "dataset" else path.rsplit("/", 1)[1].removesuffix(".yaml")
+        assert config["uuid"] == str(uuid.uuid5(ASSET_NAMESPACE, f"{kind}:{name}")), path
+        assert bundle[path]["uuid"] == config["uuid"]
+
+
+def test_physical_datasets_equal_their_contract(bundle):
+    contracts = contract_columns()
+    for dataset in datasets():
+        if dataset.sql is None:
+            committed = {c["column_name"]: c["type"] for c in bundle[dataset.path]["columns"]}
+            assert committed == contracts[dataset.table_name], dataset.path
+
+
+def test_virtual_datasets_run_on_the_contract_and_yield_exactly_their_columns(bundle):
+    con = _empty_marts()
+    for dataset in datasets():
+        if dataset.sql is None:
+            continue
+        config = bundle[dataset.path]
+        result = con.sql(f"SELECT * FROM ({config['sql']}) LIMIT 0")
+        got = {column: str(kind) for column, kind in zip(result.columns, result.dtypes, strict=True)}
+        declared = {c["column_name"]: c["type"] for c in config["columns"]}
+        assert got == declared, f"{dataset.path}: the SQL's columns differ from the declared ones"
+
+
+def test_every_dataset_column_has_a_dutch_title_and_description(bundle):
+    for dataset in datasets():
+        for column in bundle[dataset.path]["columns"]:
+            where = f"{dataset.path}: {column['column_name']}"
+            assert column["verbose_name"] and column["description"], where
+        assert bundle[dataset.path]["metrics"], f"{dataset.path}: no metrics (lost on re-import)"
+
+
+def test_suppressed_values_show_their_reason_and_no_number():
+    con = _empty_marts()
+    values = contract_columns()["indicator_values"]
+    row = dict.fromkeys(values) | {
+        "period_year": 2025,
+        "region_level": "gemeente",
+        "region_code": "GM0001",
+        "indicator_code": "x",
+        "is_published": False,
+        "suppression_reason": "small_denominator",
+    }
+    placeholders = ", ".join("?" * len(values))
+    con.execute(f"INSERT INTO main.indicator_values VALUES ({placeholders})", list(row.values()))
+    con.execute("INSERT INTO main.indicators (indicator_code, name_nl) VALUES ('x', 'X')")
+    shown = con.execute(
+        f"SELECT value, index_nl, publication_status FROM ({indicator_values_dataset().sql})"
+    ).fetchall()
+    assert shown == [(None, None, SUPPRESSION_REASONS_NL["small_denominator"])]
+
+
+def _used_columns(params: dict) -> set[str]:
+    used = set(params.get("all_columns", [])) | set(params.get("groupby", []))
+    used |= set(params.get("groupbyRows", [])) | set(params.get("groupbyColumns", []))
+    used |= {f["subject"] for f in params.get("adhoc_filters", [])}
+    used |= {params[key] for key in ("x_axis", "entity", "series") if params.get(key)}
+    used |= {yaml.safe_load(item)[0] for item in params.get("order_by_cols", [])}
+    return used
+
+
+def _used_metrics(params: dict) -> set[str]:
+    used = set(params.get("metrics", []))
+    return used | {params[key] for key in ("metric", "x", "y", "size") if params.get(key)}
+
+
+def test_generated_charts_use_only_their_dataset(bundle):
+    by_uuid = {c["uuid"]: c for path, c in bundle.items() if path.startswith("datasets/")}
+    for path in render_bundle_files():
+        if not path.startswith("charts/"):
+            continue
+        chart = bundle[path]
+        dataset = by_uuid[chart["dataset_uuid"]]
+        columns = {c["column_name"] for c in dataset["columns"]}
+        metrics = {m["metric_name"] for m in dataset["metrics"]}
+        params = chart["params"]
+        assert _used_columns(params) <= columns, f"{path}: {_used_columns(params) - columns}"
+        assert _used_metrics(params) <= metrics, f"{path}: {_used_metrics(params) - metrics}"
+
+
+def test_theme_charts_describe_their_indicators_with_the_catalog_definitions():
+    catalog = load_catalog()
+    for dashboard in dashboards(catalog):
+        if not dashboard.name.startswith("thema_"):
+            continue
+        theme = dashboard.name.removeprefix("thema_")
+        for chart in dashboard.charts:
+            for indicator in catalog.of_theme(theme):
+                assert indicator.definition in chart.description, f"{chart.name}: {indicator.code}"
+
+
+def test_native_filters_target_dataset_columns_and_charts_of_their_dashboard(bundle):
+    datasets_by_uuid = {c["uuid"]: c for path, c in bundle.items() if path.startswith("datasets/")}
+    for dashboard in dashboards():
+        config = bundle[dashboard.path]
+        chart_ids = {
+            node["meta"]["chartId"]
+            for node in config["position"].values()
+            if isinstance(node, dict) and node.get("type") == "CHART"
+        }
+        filters = config["metadata"]["native_filter_configuration"]
+        filter_ids = {f["id"] for f in filters}
+        assert len(filter_ids) == len(filters), dashboard.path
+        for native_filter in filters:
+            for target in native_filter["targets"]:
+                dataset = datasets_by_uuid[target["datasetUuid"]]
+                assert target["column"]["name"] in {c["column_name"] for c in dataset["columns"]}
+            assert set(native_filter["scope"]["excluded"]) <= chart_ids, native_filter["name"]
+            assert set(native_filter["cascadeParentIds"]) <= filter_ids, native_filter["name"]
+        names = {f["name"] for f in filters}
+        assert {"Jaar"} <= names, dashboard.path
+
+
+def test_exposures_name_every_generated_dashboard():
+    exposures = yaml.safe_load(render_exposures())["exposures"]
+    assert [e["url"].rstrip("/").rsplit("/", 1)[1] for e in exposures] == [d.slug for d in dashboards()]
+    for exposure in exposures:
+        assert exposure["depends_on"] and all(ref.startswith("ref('") for ref in exposure["depends_on"])
