@@ -10,14 +10,9 @@ import re
 
 import duckdb
 import pytest
-from test_superset_dashboard import (  # noqa: F401  (superset: the fixture that starts Superset)
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    _api_session,
-    _chart_ids_by_uuid,
-    _fail_with_log,
-    superset,
-)
+from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, fail_with_log
+from superset_helpers import api_session as _api_session
+from test_superset_dashboard import _chart_ids_by_uuid
 
 from zicht.indicators.catalog import load_catalog
 from zicht.settings import PROJECT_ROOT
@@ -103,12 +98,12 @@ def _open_dashboard(site, name: str) -> tuple[str, dict[str, set[str]]]:
                 )
             except PlaywrightError as exc:
                 page.screenshot(path=str(screenshot.with_name(f"superset_{name}_failed.png")), full_page=True)
-                _fail_with_log(site, f"{name}: charts did not finish rendering: {exc}")
+                fail_with_log(site, f"{name}: charts did not finish rendering: {exc}")
             page.screenshot(path=str(screenshot), full_page=True)
             holders = page.locator(CHART_HOLDER)
             errors = holders.locator(ERROR_STATE)
             if errors.count():
-                _fail_with_log(site, f"{name}: chart error: {errors.all_inner_texts()}")
+                fail_with_log(site, f"{name}: chart error: {errors.all_inner_texts()}")
             cells = {}
             for chart in dashboard.charts:
                 text = holders.filter(has_text=chart.title).first.inner_text()
@@ -191,7 +186,7 @@ def test_suppressed_values_come_back_as_suppressed_with_their_reason(site):
     }
     response = session.post(f"{site.base_url}/api/v1/chart/data", json=payload, timeout=120)
     if response.status_code != 200:
-        _fail_with_log(site, f"chart data failed: {response.status_code} {response.text[:1000]}")
+        fail_with_log(site, f"chart data failed: {response.status_code} {response.text[:1000]}")
     rows = response.json()["result"][0]["data"]
     assert len(rows) == 1, rows
     assert rows[0]["value"] is None and rows[0]["index_nl"] is None
