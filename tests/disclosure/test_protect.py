@@ -1,4 +1,9 @@
-"""Protection of small hand-made tables whose right answer is known."""
+"""Protection of small hand-made tables whose right answer is known, and of one demo table."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 from tests.disclosure.conftest import build_table
 from zicht.disclosure import audit_table, differencing_attack, protect_cells, relations
@@ -137,3 +142,21 @@ def test_protection_leaves_no_solver_files_in_the_working_directory(leaves, rule
     leaves["BU00010101"] = 4
     assert protect_cells(build_table(leaves), "persons", rules).passed
     assert list(tmp_path.iterdir()) == []
+
+
+def test_kvk_establishments_with_single_child_regions_are_protected_whole(rules):
+    # a real demo table: PV22, PV24 and PV29 hold one gemeente each, many gemeenten one wijk (or
+    # one that is not empty), and RIEC regions add up gemeenten of several provinces
+    cells = pd.read_csv(Path(__file__).parent / "data" / "kvk_vestigingen_96021_2025.csv", dtype=object)
+    cells = cells.astype({"value": float, "contributors": int}).replace({np.nan: None})
+    protected = protect_cells(cells, "companies", rules, "kvk_vestigingen/96021/2025")
+    assert protected.passed
+    assert _attack(protected) == {}
+    status = protected.cells.set_index("region_code")["status"]
+    hidden = status.isin(["primary", "secondary"])
+    for relation in relations(protected.cells):
+        filled = [part for part in relation.parts if status[part] != "empty"]
+        if len(filled) == 1:  # a total and its only child that is not empty are one number
+            assert hidden[relation.total] == hidden[filled[0]], relation
+    for province in ("PV22", "PV24", "PV29"):
+        assert len(next(r for r in relations(protected.cells) if r.total == province).parts) == 1

@@ -136,6 +136,40 @@ def feasibility_intervals(
     return {code: (float(lower[i]), float(upper[i])) for i, code in enumerate(codes)}
 
 
+def cell_interval(
+    relations: Iterable[Relation], value: Mapping[str, float], hidden: set[str], code: str
+) -> tuple[float, float]:
+    """The (lower, upper) an attacker can deduce for the one hidden cell `code`: two programs over the
+    relations of its own group only, cheap enough to try out one candidate complement after another."""
+    touching: dict[str, list[Relation]] = {}
+    for relation in relations:
+        for member in (relation.total, *relation.parts):
+            if member in hidden:
+                touching.setdefault(member, []).append(relation)
+    reached, stack, used = {code}, [code], {}
+    while stack:
+        for relation in touching.get(stack.pop(), ()):
+            used[id(relation)] = relation
+            for member in (relation.total, *relation.parts):
+                if member in hidden and member not in reached:
+                    reached.add(member)
+                    stack.append(member)
+    (group,) = linear_groups(used.values(), value, reached)  # `reached` is connected
+    cap = 100 * (sum(abs(v) for v in value.values()) + 1)
+    rows, cols, data, rhs = [], [], [], []
+    for terms, constant in group.equations:
+        for col, coefficient in terms:
+            rows.append(len(rhs))
+            cols.append(col)
+            data.append(coefficient)
+        rhs.append(constant)
+    if not rhs:
+        return 0.0, math.inf
+    matrix = coo_array((data, (rows, cols)), shape=(len(rhs), len(group.codes))).tocsr()
+    lower, upper = _solve_position((matrix, np.array(rhs), cap, [group.codes.index(code)]))
+    return float(lower[0]), (math.inf if upper[0] >= cap / 2 else float(upper[0]))
+
+
 def _solve_position(program) -> tuple[np.ndarray, np.ndarray]:
     matrix, rhs, cap, chosen = program
     out = []

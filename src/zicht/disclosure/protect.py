@@ -7,7 +7,8 @@ wijken, buurten) on its own, in parallel processes, with the gemeente as the sub
 fixed when it is published, unsafe (to be protected again) when the upper table suppressed it.
 Separate runs cannot see a cell that the two upper hierarchies, or a subtree and the upper table,
 pin down together: after the upper table and again after the subtrees, the LP audit of `audit.py`
-finds such cells and the smallest published cell sharing a relation with each is suppressed too.
+finds such cells and suppresses, for each, the smallest published cell that protects it (see
+`_add_complements`).
 
 Why the parts may be protected apart: a gemeente subtree shares only the gemeente's own cell with
 the rest of the table, so when that cell is published tau-ARGUS protects the subtree against an
@@ -25,9 +26,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from zicht.disclosure.audit import AuditResult, audit_table, feasibility_intervals, is_protected
+from zicht.disclosure.audit import (
+    AuditResult,
+    audit_table,
+    cell_interval,
+    feasibility_intervals,
+    is_protected,
+)
 from zicht.disclosure.cells import Relation, relations, validate_cells
 from zicht.disclosure.primary import EMPTY, PRIMARY, SECONDARY, apply_primary_rules, protection_levels
+from zicht.disclosure.primary import SAFE as PUBLISHED
 from zicht.disclosure.rules import DisclosureRules, load_rules
 from zicht.disclosure.tau import FIXED, SAFE, UNSAFE, TauCell, secondary_suppression
 
@@ -163,32 +171,77 @@ def _needed_width(state: _State, code: str) -> float:
 def _add_complements(
     state: _State, table_relations: list[Relation], workers: int = 1
 ) -> tuple[int, dict[str, tuple[float, float]]]:
-    """Audits the pattern so far over `table_relations` and, for every cell it leaves unprotected,
-    suppresses the smallest published cell sharing a relation with it.
+    """Audits the pattern so far over `table_relations` and suppresses a complement for every cell it
+    leaves unprotected.
 
+    A cell is pinned by its whole group of linked hidden cells, not only by the relations it is in:
+    a province with one gemeente, or one whose gemeenten a RIEC region also adds up, is recomputed
+    through its gemeenten's other relations. So the candidates are the published cells of every
+    relation of the group, and the smallest one that alone protects the cell is taken; when none
+    does, the one that widens its interval most (then the smallest), and the next round goes on.
     Returns how many cells were added, and the feasibility intervals of the pattern audited.
     """
     hidden = {code for code in state.level if state.suppressed(code)}
     intervals = feasibility_intervals(table_relations, state.value, hidden, workers)
-    failing = {
+    failing = sorted(
         code
         for code, (lower, upper) in intervals.items()
         if not is_protected(state.value[code], lower, upper, _needed_width(state, code))
-    }
-    added = set()
-    for relation in table_relations:
-        members = (relation.total, *relation.parts)
-        if not failing.intersection(members):
-            continue
-        candidates = [
-            code
-            for code in members
-            if not state.suppressed(code) and state.status[code] != EMPTY and state.level[code] != "nederland"
-        ]
-        if candidates and not added.intersection(candidates):
-            added.add(min(candidates, key=lambda code: (state.value[code], code)))
+    )
+    added: set[str] = set()
+    for code in failing:
+        now_hidden = hidden | added
+        if _protected(state, table_relations, now_hidden, code):
+            continue  # an earlier complement already covers it
+        best = _best_complement(state, table_relations, now_hidden, code)
+        if best is not None:
+            added.add(best)
     state.secondary |= added
     return len(added), intervals
+
+
+def _protected(state: _State, table_relations: list[Relation], hidden: set[str], code: str) -> bool:
+    lower, upper = cell_interval(table_relations, state.value, hidden, code)
+    return is_protected(state.value[code], lower, upper, _needed_width(state, code))
+
+
+def _best_complement(
+    state: _State, table_relations: list[Relation], hidden: set[str], code: str
+) -> str | None:
+    group = _linked_hidden(table_relations, hidden, code)
+    candidates = sorted(
+        {
+            member
+            for relation in table_relations
+            if group.intersection((relation.total, *relation.parts))
+            for member in (relation.total, *relation.parts)
+            # a zero cell is no complement: an attacker's interval cannot reach below it
+            if member not in hidden and state.status[member] == PUBLISHED and state.value[member] > 0
+            and state.level[member] != "nederland"
+        },
+        key=lambda member: (state.value[member], member),
+    )
+    widths = {}
+    for candidate in candidates:
+        lower, upper = cell_interval(table_relations, state.value, hidden | {candidate}, code)
+        if is_protected(state.value[code], lower, upper, _needed_width(state, code)):
+            return candidate
+        widths[candidate] = upper - lower
+    return max(candidates, key=lambda member: (widths[member], -state.value[member]), default=None)
+
+
+def _linked_hidden(table_relations: list[Relation], hidden: set[str], code: str) -> set[str]:
+    """The hidden cells linked to `code` through relations: the cells an attacker solves together."""
+    linked, stack = {code}, [code]
+    while stack:
+        current = stack.pop()
+        for relation in table_relations:
+            members = (relation.total, *relation.parts)
+            if current in members:
+                new = {member for member in members if member in hidden} - linked
+                linked |= new
+                stack.extend(new)
+    return linked
 
 
 def _subtree(children: dict[str, list[str]], gemeente: str) -> dict[str, list[str]]:

@@ -115,7 +115,34 @@ def secondary_suppression(
             rows = parse_simple_tab(folder / "protected.tab", ["region"], "value")
         except Exception as error:  # the engine raises several types; name the table either way
             raise TauArgusError(f"tau-ARGUS failed on {label} (total {total}): {error}") from error
-    return {str(row["region"]) or total for row in rows if row["status"] == "M"}
+    suppressed = {str(row["region"]) or total for row in rows if row["status"] == "M"}
+    return _with_single_children(children, cells, suppressed)
+
+
+def _with_single_children(
+    children: Mapping[str, Sequence[str]], cells: Mapping[str, TauCell], suppressed: set[str]
+) -> set[str]:
+    """`suppressed` plus the cells that equal a hidden cell as its only child or as its parent.
+
+    tau-ARGUS takes a code with a single subcode, or a single one that is not empty (zero value and
+    frequency), as one cell with it and reports the status of the pair on one of the two codes only
+    (a province with one gemeente, a gemeente with one wijk); the other, published, would give the
+    hidden one away.
+    """
+    hidden = suppressed | {code for code, cell in cells.items() if cell.given_status == UNSAFE}
+    twins = []
+    for total, parts in children.items():
+        filled = [part for part in parts if cells[part].value or cells[part].frequency]
+        if len(filled) == 1:
+            twins.append((total, filled[0]))
+    changed = True
+    while changed:
+        changed = False
+        for pair in twins:
+            if len(hidden.intersection(pair)) == 1 and not any(cells[c].given_status == FIXED for c in pair):
+                hidden |= set(pair)
+                changed = True
+    return {code for code in hidden if cells[code].given_status != UNSAFE}
 
 
 def audit_intervals(
