@@ -27,7 +27,7 @@ CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
 # A markdown block sits in a holder of its own; every generated one starts with a heading.
 MARKDOWN = ":scope > h2"
 LOADING = '.loading, [aria-label="Loading"]'
-RENDERED = '[data-test="chart-container"] table, [data-test="chart-container"] canvas, [class*="BigNumber"]'
+RENDERED = '[data-test="chart-container"] table, [data-test="chart-container"] canvas, .header-line'
 ERROR_STATE = '.ant-alert, [role="alert"]'
 # Settled: every chart is placed, none is loading, each shows data or an error (markdown blocks aside).
 ALL_CHARTS_SETTLED_JS = """([n, holderSel, markdownSel, loadingSel, renderedSel, errorSel]) => {
