@@ -17,7 +17,14 @@ from .regions import INDEX_TOLERANCE, REGION_LEVELS, region_code_by_level_query,
 
 DATASET = "indicator_values"
 GRAIN = ["period_year", "region_level", "region_code", "indicator_code", "breakdown_code"]
-SUPPRESSION_REASONS = ["small_denominator", "no_value"]
+SUPPRESSION_REASONS = [
+    "primary_frequency",
+    "primary_dominance",
+    "secondary",
+    "national_suppressed",
+    "small_denominator",
+    "no_value",
+]
 
 
 def _catalog_values(rows: list[tuple]) -> str:
@@ -48,6 +55,28 @@ def minimum_denominator_query() -> str:
         JOIN (VALUES {minimums}) AS minimum(indicator_code, min_denominator)
             ON batch.indicator_code = minimum.indicator_code
         WHERE batch.value IS NOT NULL AND batch.denominator < CAST(minimum.min_denominator AS DOUBLE)
+    """
+
+
+def minimum_frequency_query() -> str:
+    """A published count from Zicht's own records below its disclosure class's minimum frequency."""
+    from zicht.disclosure.rules import load_rules
+
+    catalog, rules = load_catalog(), load_rules()
+    minimums = _catalog_values(
+        [
+            (i.code, rules.rule(i.disclosure_class).min_frequency)
+            for i in catalog.indicators
+            if catalog.measures[i.numerator.measure].get("from_records")
+        ]
+    )
+    return f"""
+        SELECT batch.*
+        FROM {{batch}} AS batch
+        JOIN (VALUES {minimums}) AS minimum(indicator_code, min_frequency)
+            ON batch.indicator_code = minimum.indicator_code
+        WHERE batch.is_published AND batch.numerator > 0
+          AND batch.numerator < CAST(minimum.min_frequency AS DOUBLE)
     """
 
 
@@ -152,6 +181,10 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=minimum_denominator_query(),
             description="No value is published over a denominator below the catalog's minimum.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=minimum_frequency_query(),
+            description="Every published count from Zicht's own records meets its class's minimum frequency.",
         ),
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=range_query(),

@@ -85,7 +85,7 @@ def test_suspects_and_sales_load_per_period(settings, synthetic_dir):
 def test_a_missing_value_stays_null(tmp_path, synthetic_dir):
     served = tmp_path / "synthetic"
     served.mkdir()
-    for path in synthetic_dir.iterdir():
+    for path in synthetic_dir.glob("*.*"):  # the tables and ground truth, not the boundary folder
         (served / path.name).write_bytes(path.read_bytes())
     crimes = pd.read_parquet(served / "misdrijven_2021.parquet")
     crimes.loc[20, "registered_crimes"] = pd.NA

@@ -75,6 +75,7 @@ VALID = [NEDERLAND, GEMEENTE, SMALL, SHARE_NL]
 RULES = {
     "catalog": suite.catalog_rules_query(),
     "minimum": suite.minimum_denominator_query(),
+    "frequency": suite.minimum_frequency_query(),
     "range": suite.range_query(),
     "suppression": suite.suppression_query(),
     "index": suite.index_query(),
@@ -105,6 +106,7 @@ def test_valid_rows_pass_every_rule(rule):
         ("minimum", {**SMALL, "value": 20.0, "is_published": True, "suppression_reason": None}),
         ("range", {**SHARE_NL, "region_level": "gemeente", "region_code": "GM0014", "numerator": 120.0}),
         ("range", {**GEMEENTE, "value": -1.0}),
+        ("frequency", {**GEMEENTE, "numerator": 4.0, "value": 4.0}),  # 4 OM cases: fewer than 10 persons
         ("suppression", {**SMALL, "suppression_reason": None}),
         ("suppression", {**SMALL, "index_nl": 200.0}),
         ("suppression", {**SMALL, "is_signal": True}),

@@ -85,7 +85,7 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
         columns=[
             "numerator_measure",
             "numerator_category",
-            "numerator_absent_is_zero",
+            "numerator_from_records",
             "denominator_measure",
             "denominator_category",
         ]

@@ -24,8 +24,17 @@ from scipy.sparse import coo_array
 from zicht.disclosure.cells import Relation
 from zicht.disclosure.primary import SUPPRESSED
 
-AUDIT_COLUMNS = ["region_code", "region_level", "status", "value", "audit_lower", "audit_upper",
-                 "audit_width", "required_width", "protected"]
+AUDIT_COLUMNS = [
+    "region_code",
+    "region_level",
+    "status",
+    "value",
+    "audit_lower",
+    "audit_upper",
+    "audit_width",
+    "required_width",
+    "protected",
+]
 
 
 @dataclass(frozen=True)

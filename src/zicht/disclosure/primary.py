@@ -30,9 +30,9 @@ def apply_primary_rules(table: pd.DataFrame, rule: ClassRule) -> pd.DataFrame:
         dominated = ~empty & ~too_few & (largest > out["value"] * rule.dominance_k / 100)
         dominance_level = (largest * 100 / rule.dominance_k - out["value"]).clip(lower=0)
     out["status"] = np.select([empty, too_few | dominated], [EMPTY, PRIMARY], SAFE)
-    out["reason"] = np.select(
-        [too_few, dominated], ["primary_frequency", "primary_dominance"], None
-    ).astype(object)
+    out["reason"] = np.select([too_few, dominated], ["primary_frequency", "primary_dominance"], None).astype(
+        object
+    )
     out["reason"] = out["reason"].where(out["reason"].notna(), None)
     out["required_width"] = np.where(
         out["status"] == PRIMARY, np.maximum(rule.min_width, np.where(dominated, dominance_level, 0.0)), 0.0

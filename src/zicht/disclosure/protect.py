@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from zicht.disclosure.audit import (
+    AUDIT_COLUMNS,
     AuditResult,
     audit_table,
     cell_interval,
@@ -80,6 +81,11 @@ def protect_cells(
     rules = rules or load_rules()
     rule = rules.rule(disclosure_class)
     table = apply_primary_rules(validate_cells(cells, rule.has_dominance, table_name), rule)
+    if not (table["status"] == PRIMARY).any():
+        # Nothing is unsafe, so nothing needs hiding: no tau-ARGUS run, an empty audit.
+        table["audit_lower"] = float("nan")
+        table["audit_upper"] = float("nan")
+        return ProtectedTable(table, AuditResult(pd.DataFrame(columns=list(AUDIT_COLUMNS)), passed=True))
     table_relations = relations(table)
     state = _State(table, rule.min_width)
     _protect_upper_table(state, table_relations, table_name)
@@ -216,7 +222,9 @@ def _best_complement(
             if group.intersection((relation.total, *relation.parts))
             for member in (relation.total, *relation.parts)
             # a zero cell is no complement: an attacker's interval cannot reach below it
-            if member not in hidden and state.status[member] == PUBLISHED and state.value[member] > 0
+            if member not in hidden
+            and state.status[member] == PUBLISHED
+            and state.value[member] > 0
             and state.level[member] != "nederland"
         },
         key=lambda member: (state.value[member], member),
@@ -260,9 +268,7 @@ def _protect_one_run(job: tuple[str, dict[str, list[str]], dict[str, TauCell], s
     return secondary_suppression(total, children, cells, label)
 
 
-def _protect_subtrees(
-    state: _State, table_relations: list[Relation], workers: int, table_name: str
-) -> None:
+def _protect_subtrees(state: _State, table_relations: list[Relation], workers: int, table_name: str) -> None:
     children = _children(table_relations, "region")
     published: list[tuple[str, dict[str, list[str]], dict[str, TauCell]]] = []
     jobs = []

@@ -52,6 +52,7 @@ class Indicator:
     disclosure_class: str
     min_denominator: float
     breakdown: str | None
+    breakdown_levels: tuple[str, ...]
 
     def as_row(self, measures: dict[str, dict]) -> dict:
         """One flat row, as dbt and Superset read the catalog."""
@@ -63,7 +64,7 @@ class Indicator:
             "definition": self.definition,
             "numerator_measure": self.numerator.measure,
             "numerator_category": self.numerator.category,
-            "numerator_absent_is_zero": bool(measures[self.numerator.measure].get("absent_is_zero", False)),
+            "numerator_from_records": bool(measures[self.numerator.measure].get("from_records", False)),
             "numerator_rounded_to": int(measures[self.numerator.measure].get("rounded_to", 1)),
             "denominator_measure": self.denominator.measure,
             "denominator_category": self.denominator.category,
@@ -75,6 +76,7 @@ class Indicator:
             "disclosure_class": self.disclosure_class,
             "min_denominator": float(self.min_denominator),
             "breakdown": self.breakdown,
+            "breakdown_levels": ",".join(self.breakdown_levels),
         }
 
 
@@ -137,6 +139,9 @@ def parse_catalog(data: dict) -> Catalog:
         breakdown = entry.get("breakdown")
         if breakdown is not None and breakdown not in BREAKDOWNS:
             raise CatalogError(f"{where}: breakdown {breakdown!r}; allowed: {', '.join(BREAKDOWNS)}")
+        breakdown_levels = tuple(entry.get("breakdown_levels", levels))
+        if not set(breakdown_levels) <= set(levels):
+            raise CatalogError(f"{where}: breakdown_levels {list(breakdown_levels)} lie outside its levels")
         statistic = _choice(entry, where, "statistic", STATISTICS)
         numerator = _ref(entry, where, "numerator", measures)
         denominator = _ref(entry, where, "denominator", measures)
@@ -159,6 +164,7 @@ def parse_catalog(data: dict) -> Catalog:
                 disclosure_class=_choice(entry, where, "disclosure_class", DISCLOSURE_CLASSES),
                 min_denominator=float(entry.get("min_denominator", 0)),
                 breakdown=breakdown,
+                breakdown_levels=breakdown_levels,
             )
         )
     return Catalog(themes=themes, measures=measures, indicators=tuple(indicators))

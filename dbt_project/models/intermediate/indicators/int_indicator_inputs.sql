@@ -54,9 +54,12 @@ select
     breakdowns.min_denominator,
     breakdowns.disclosure_class,
     breakdowns.numerator_rounded_to,
+    breakdowns.numerator_from_records,
+    breakdowns.numerator_measure,
+    breakdowns.numerator_key,
     coalesce(
         numerators.amount,
-        case when breakdowns.numerator_absent_is_zero and delivered.measure is not null then 0.0 end
+        case when breakdowns.numerator_from_records and delivered.measure is not null then 0.0 end
     ) as numerator,
     denominators.amount as denominator
 from breakdowns
@@ -73,4 +76,6 @@ left join delivered
     on delivered.measure = breakdowns.numerator_measure
     and delivered.period_year = denominators.period_year
 where list_contains(string_split(breakdowns.levels, ','), denominators.region_level)
+    and (breakdowns.breakdown_code = 'totaal'
+        or list_contains(string_split(breakdowns.breakdown_levels, ','), denominators.region_level))
     and delivered.measure is not null

@@ -1,11 +1,24 @@
 -- Every indicator for every region, level, breakdown and year in the reference indeling, against
 -- Nederland: the value, the national value, the index (Nederland = 100), the standardised ratio with its
 -- exact interval and significance, the percentile rank among regions of the same level, and the change
--- against the previous year. Values over a denominator below the catalog's minimum are not published.
+-- against the previous year. Values over a denominator below the catalog's minimum are not published,
+-- nor counts from Zicht's own records that disclosure control suppressed (int_disclosure_cells), nor
+-- any figure derived from them.
 {%- set alpha = var('significance_level') %}
 
 with inputs as (
-    select * from {{ ref('int_indicator_inputs') }}
+    select
+        inputs.*,
+        cells.status as disclosure_status,
+        cells.reason as disclosure_reason
+    from {{ ref('int_indicator_inputs') }} as inputs
+    left join {{ ref('int_disclosure_cells') }} as cells
+        on inputs.numerator_from_records
+        and cells.measure = inputs.numerator_measure
+        and cells.category = inputs.numerator_key
+        and cells.period_year = inputs.period_year
+        and cells.region_level = inputs.region_level
+        and cells.region_code = inputs.region_code
 ),
 
 regions as (
@@ -22,7 +35,14 @@ valued as (
 ),
 
 national as (
-    select period_year, indicator_code, breakdown_code, rate as national_rate, value_unchecked as national_value
+    select
+        period_year,
+        indicator_code,
+        breakdown_code,
+        rate as national_rate,
+        value_unchecked as national_value,
+        -- Nederland's own count suppressed: nothing may be compared with it, or it could be recomputed.
+        not coalesce(disclosure_status in ('primary', 'secondary'), false) as national_published
     from valued
     where region_level = 'nederland'
 ),
@@ -32,6 +52,7 @@ compared as (
         valued.*,
         national.national_rate,
         national.national_value,
+        national.national_published,
         case when valued.statistic in ('poisson', 'binomial')
             then valued.denominator * national.national_rate end as expected,
         -- A rounded count (suspects: to 10) stands for every count that rounds to it: the interval
@@ -70,9 +91,13 @@ intervals as (
 published as (
     select
         *,
-        denominator_sufficient and value_unchecked is not null as is_published,
+        coalesce(disclosure_status in ('primary', 'secondary'), false) as is_disclosure_suppressed,
+        denominator_sufficient and value_unchecked is not null and coalesce(national_published, false)
+            and not coalesce(disclosure_status in ('primary', 'secondary'), false) as is_published,
         case
             when value_unchecked is null then 'no_value'
+            when disclosure_status in ('primary', 'secondary') then disclosure_reason
+            when not coalesce(national_published, false) then 'national_suppressed'
             when not denominator_sufficient then 'small_denominator'
         end as suppression_reason
     from intervals
@@ -123,10 +148,10 @@ select
     ranked.indicator_code,
     ranked.breakdown_code,
     ranked.breakdown_name,
-    cast(ranked.numerator as double) as numerator,
+    cast(case when not ranked.is_disclosure_suppressed then ranked.numerator end as double) as numerator,
     cast(ranked.denominator as double) as denominator,
     cast(case when ranked.is_published then ranked.value_unchecked end as double) as value,
-    cast(ranked.national_value as double) as national_value,
+    cast(case when ranked.national_published then ranked.national_value end as double) as national_value,
     cast(case when ranked.is_published
         then {{ index_against('ranked.value_unchecked', 'ranked.national_value') }} end as double) as index_nl,
     cast(case when ranked.is_published then ranked.expected end as double) as expected,

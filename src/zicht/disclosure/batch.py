@@ -1,0 +1,34 @@
+"""Protect many independent tables at once, one process per core.
+
+The tables of different numerators and years share no cell, so they are protected apart; small
+tables spend most of their time starting tau-ARGUS, which parallel processes overlap.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
+
+from zicht.disclosure.protect import ProtectedTable, protect_cells
+from zicht.disclosure.rules import DisclosureRules, load_rules
+
+
+def _protect_one(job: tuple[str, pd.DataFrame, str, DisclosureRules]) -> ProtectedTable:
+    name, cells, disclosure_class, rules = job
+    return protect_cells(cells, disclosure_class, rules, table_name=name)
+
+
+def protect_tables(
+    tables: list[tuple[str, pd.DataFrame, str]], rules: DisclosureRules | None = None
+) -> list[ProtectedTable]:
+    """(name, cells, disclosure class) per table -> its ProtectedTable, in the same order."""
+    rules = rules or load_rules()
+    # Each table runs in one process; its own subtree protection then stays in that process.
+    single = dataclasses.replace(rules, workers=1)
+    jobs = [(name, cells, disclosure_class, single) for name, cells, disclosure_class in tables]
+    if rules.workers <= 1 or len(jobs) <= 1:
+        return [_protect_one(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=rules.workers) as pool:
+        return list(pool.map(_protect_one, jobs, chunksize=4))
