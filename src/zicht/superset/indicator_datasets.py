@@ -27,6 +27,10 @@ SUPERSET_TYPES = {"integer": "INTEGER", "varchar": "VARCHAR", "double": "DOUBLE"
 
 # Why a value is not published (indicator_values.suppression_reason), as the dashboards say it.
 SUPPRESSION_REASONS_NL = {
+    "primary_frequency": "afgeschermd: te weinig personen of bedrijven",
+    "primary_dominance": "afgeschermd: één of twee bedrijven bepalen de waarde",
+    "secondary": "afgeschermd: zou een afgeschermde waarde verraden",
+    "national_suppressed": "afgeschermd: de landelijke waarde is afgeschermd",
     "small_denominator": "niet gepubliceerd: noemer te klein",
     "no_value": "niet gepubliceerd: geen waarde",
 }
