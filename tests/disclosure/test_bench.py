@@ -27,8 +27,13 @@ def test_the_benchmark_section_reports_each_level():
         "audit_passed": True,
         "suppressed_cells": 4000,
         "shares": [
-            {"region_level": "buurt", "cells": 13600, "suppressed_cells": 4000, "share_cells": 0.294,
-             "share_value": 0.07},
+            {
+                "region_level": "buurt",
+                "cells": 13600,
+                "suppressed_cells": 4000,
+                "share_cells": 0.294,
+                "share_value": 0.07,
+            },
         ],
     }
     lines = markdown(figures)

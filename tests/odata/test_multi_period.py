@@ -94,7 +94,7 @@ def test_cbsodata_downloads_one_period(cbs_client, synthetic_dir):
 
 
 def test_missing_values_are_served_as_null(tmp_path, synthetic_dir):
-    for path in synthetic_dir.iterdir():
+    for path in synthetic_dir.glob("*.*"):  # tables and ground truth, not the boundary folder
         (tmp_path / path.name).write_bytes(path.read_bytes())
     crimes = pd.read_parquet(tmp_path / "misdrijven_2023.parquet")
     crimes.loc[5, "registered_crimes"] = pd.NA

@@ -8,6 +8,7 @@ All from the environment, with defaults that fit the sources' publication rhythm
 | `ZICHT_CADENCE_DAYS_CBS` | `35` | CBS tables are checked monthly |
 | `ZICHT_CADENCE_DAYS_KVK` | `8` | a KvK extract arrives weekly |
 | `ZICHT_CADENCE_DAYS_OM` | `35` | an OM extract arrives monthly |
+| `ZICHT_CADENCE_DAYS_HERINDELING` | `400` | the herindeling table follows each year's division |
 | `ZICHT_CADENCE_DAYS_<SOURCE>` | none | cadence of any other source |
 | `ZICHT_EXPECTED_SOURCES` | `cbs` | sources that must have landed (others count once they land) |
 | `ZICHT_ALERT_WEBHOOK_URL` | none | POST every alert as JSON to this URL |
@@ -25,7 +26,7 @@ from pathlib import Path
 from zicht.settings import Settings
 
 DEFAULT_MAX_PUBLICATION_AGE_HOURS = 24 * 35
-DEFAULT_CADENCE_DAYS = {"cbs": 35.0, "kvk": 8.0, "om": 35.0}
+DEFAULT_CADENCE_DAYS = {"cbs": 35.0, "kvk": 8.0, "om": 35.0, "herindeling": 400.0}
 DEFAULT_EXPECTED_SOURCES = ("cbs",)
 DEFAULT_ALERT_TIMEOUT_SECONDS = 5.0
 # Monthly CBS data changes a model by a few percent; half the rows gained or lost is a broken load.

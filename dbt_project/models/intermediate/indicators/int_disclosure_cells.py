@@ -79,6 +79,23 @@ def model(dbt, session):
         out["disclosure_class"] = disclosure_class
         out["table_passed"] = bool(protected.passed)
         results.append(out)
+    if not results:  # no record source delivered yet (the CBS ingest may build before the extracts land)
+        return pd.DataFrame(
+            {
+                "measure": pd.Series(dtype="string"),
+                "category": pd.Series(dtype="string"),
+                "period_year": pd.Series(dtype="int64"),
+                "region_level": pd.Series(dtype="string"),
+                "region_code": pd.Series(dtype="string"),
+                "status": pd.Series(dtype="string"),
+                "reason": pd.Series(dtype="string"),
+                "required_width": pd.Series(dtype="float64"),
+                "audit_lower": pd.Series(dtype="float64"),
+                "audit_upper": pd.Series(dtype="float64"),
+                "disclosure_class": pd.Series(dtype="string"),
+                "table_passed": pd.Series(dtype="bool"),
+            }
+        )
     frame = pd.concat(results, ignore_index=True)
     frame["reason"] = frame["reason"].astype("string")
     return frame

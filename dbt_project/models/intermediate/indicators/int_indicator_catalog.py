@@ -11,5 +11,11 @@ def model(dbt, session):
     rows = []
     for indicator in catalog.indicators:
         theme = catalog.themes[indicator.theme]
-        rows.append({**indicator.as_row(catalog.measures), "theme_name_nl": theme.name_nl, "theme_name_en": theme.name_en})
+        rows.append(
+            {
+                **indicator.as_row(catalog.measures),
+                "theme_name_nl": theme.name_nl,
+                "theme_name_en": theme.name_en,
+            }
+        )
     return pd.DataFrame(rows)
