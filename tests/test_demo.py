@@ -32,7 +32,9 @@ def test_demo_runs_the_pipeline_serves_both_uis_and_stops_cleanly(tmp_path):
     busy = [name for name, port in PORTS.items() if _port_open(port)]
     if busy:
         pytest.skip(f"ports of {busy} are in use (a demo is running?)")
-    env = {**os.environ, "ZICHT_DATA_DIR": str(tmp_path)}
+    # The demo's own defaults: not the host and port a Superset test fixture of this session set.
+    inherited = {name: value for name, value in os.environ.items() if not name.startswith("SUPERSET_")}
+    env = {**inherited, "ZICHT_DATA_DIR": str(tmp_path)}
     demo = subprocess.Popen(
         [str(Path(sys.executable).parent / "zicht"), "demo"],
         env=env,

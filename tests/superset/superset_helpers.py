@@ -63,4 +63,5 @@ def log_in(page, env: SupersetEnvironment) -> None:
     page.fill("#username", credentials.username)
     page.fill("input[type=password]", credentials.password)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/superset/welcome.*"))
+    # The first login after start-up builds the welcome page's caches: slow on a busy machine.
+    page.wait_for_url(re.compile(r".*/superset/welcome.*"), timeout=300_000)
