@@ -44,7 +44,7 @@ def test_demo_runs_the_pipeline_serves_both_uis_and_stops_cleanly(tmp_path):
     )
     output = []
     try:
-        deadline = time.monotonic() + 900
+        deadline = time.monotonic() + 1500  # Airflow chain with disclosure control, then Superset setup
         while time.monotonic() < deadline:
             line = demo.stdout.readline()
             if not line and demo.poll() is not None:
