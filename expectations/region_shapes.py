@@ -10,7 +10,7 @@ from __future__ import annotations
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
-from .regions import CODE_PATTERN_BY_LEVEL, sql_literal
+from .regions import region_code_by_level_query
 
 DATASET = "region_shapes"
 GRAIN = ["period_year", "region_level", "region_code"]
@@ -19,19 +19,6 @@ REGION_LEVELS = ["gemeente", "wijk", "buurt"]
 LON_RANGE = (3.0, 7.5)
 LAT_RANGE = (50.5, 54.0)
 POPULATION_TABLE = "marts.region_population"
-
-
-def code_by_level_query() -> str:
-    patterns = {level: sql_literal(CODE_PATTERN_BY_LEVEL[level]) for level in REGION_LEVELS}
-    branches = "\n".join(
-        f"WHEN {sql_literal(level)} THEN regexp_matches(region_code, {pattern})"
-        for level, pattern in patterns.items()
-    )
-    return f"""
-        SELECT *
-        FROM {{batch}}
-        WHERE NOT coalesce(CASE region_level {branches} END, false)
-    """
 
 
 def ring_query() -> str:
@@ -83,7 +70,7 @@ def build() -> list[Expectation]:
         *(ge.ExpectColumnValuesToNotBeNull(column=column) for column in [*GRAIN, "polygon"]),
         ge.ExpectColumnValuesToBeInSet(column="region_level", value_set=REGION_LEVELS),
         ge.UnexpectedRowsExpectation(
-            unexpected_rows_query=code_by_level_query(),
+            unexpected_rows_query=region_code_by_level_query(REGION_LEVELS),
             description="The region code has the pattern of its level (GM0000, WK000000, BU00000000).",
         ),
         ge.UnexpectedRowsExpectation(

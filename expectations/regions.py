@@ -24,12 +24,14 @@ def sql_literal(text: str) -> str:
     return quoted.replace("{", "{{").replace("}", "}}")
 
 
-def region_code_by_level_query() -> str:
+def region_code_by_level_query(levels: list[str] | None = None) -> str:
+    """Rows whose code lacks the pattern of their level; a level outside `levels` (default all) too."""
     # One CASE branch per level keeps every pattern a constant, so DuckDB compiles each regex once;
     # a pattern taken from a joined column is recompiled per row (seconds on a million rows).
     branches = "\n".join(
         f"WHEN {sql_literal(level)} THEN regexp_matches(region_code, {sql_literal(pattern)})"
         for level, pattern in CODE_PATTERN_BY_LEVEL.items()
+        if level in (levels or REGION_LEVELS)
     )
     # An unknown level or a NULL code yields NULL, so the row is reported too.
     return f"""
