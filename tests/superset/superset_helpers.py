@@ -55,13 +55,20 @@ def api_session(env: SupersetEnvironment) -> requests.Session:
     return session
 
 
-def log_in(page, env: SupersetEnvironment) -> None:
-    """Log the browser page in as the admin; the telemetry pixel (offline) is never requested."""
-    credentials = admin_credentials()
-    page.route(re.compile(r".*scarf\.sh.*"), lambda route: route.abort())
-    page.goto(f"{env.base_url}/login/", wait_until="domcontentloaded")
-    page.fill("#username", credentials.username)
-    page.fill("input[type=password]", credentials.password)
+def log_in(page, env: SupersetEnvironment, username: str | None = None, password: str | None = None) -> None:
+    """Log the browser page in (as the admin unless a user is given) through Superset's login form.
+
+    Every request off the Superset host is refused: the machine is offline, and a telemetry pixel or
+    map tile left pending would keep the page from settling. The wait is for the welcome page's address
+    only, not for its load event, which the first login after start-up delays while caches warm.
+    """
+    if username is None:
+        credentials = admin_credentials()
+        username, password = credentials.username, credentials.password
+    base_url = env.base_url
+    page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
+    page.goto(f"{base_url}/login/", wait_until="domcontentloaded")
+    page.fill("#username", username)
+    page.fill("input[type=password]", password)
     page.click("button[type=submit]")
-    # The first login after start-up builds the welcome page's caches: slow on a busy machine.
-    page.wait_for_url(re.compile(r".*/superset/welcome.*"), timeout=300_000)
+    page.wait_for_url(re.compile(r".*/superset/welcome.*"), wait_until="commit", timeout=300_000)

@@ -10,7 +10,7 @@ import re
 
 import duckdb
 import pytest
-from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, fail_with_log
+from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, fail_with_log, log_in
 from superset_helpers import api_session as _api_session
 from test_superset_dashboard import _chart_ids_by_uuid
 
@@ -73,10 +73,7 @@ def _open_dashboard(site, name: str) -> tuple[str, dict[str, set[str]]]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    from zicht.superset.environment import admin_credentials
-
     dashboard = _dashboard(name)
-    credentials = admin_credentials()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     screenshot = SCREENSHOTS / f"superset_{name}.png"
     with sync_playwright() as playwright:
@@ -84,12 +81,7 @@ def _open_dashboard(site, name: str) -> tuple[str, dict[str, set[str]]]:
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 2800})
             page.set_default_timeout(120_000)
-            page.route(re.compile(r".*scarf\.sh.*"), lambda route: route.abort())
-            page.goto(f"{site.base_url}/login/", wait_until="domcontentloaded")
-            page.fill("#username", credentials.username)
-            page.fill("input[type=password]", credentials.password)
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(r".*/superset/welcome.*"))
+            log_in(page, site)
             page.goto(f"{site.base_url}/superset/dashboard/{dashboard.slug}/", wait_until="domcontentloaded")
             selectors = [CHART_HOLDER, MARKDOWN, LOADING, RENDERED, ERROR_STATE]
             try:

@@ -7,19 +7,17 @@ Expected rows are read from that file with DuckDB.
 from __future__ import annotations
 
 import json
-import re
 
 import duckdb
 import pytest
 from png_pixels import coloured_fraction
-from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, fail_with_log
+from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, fail_with_log, log_in
 from superset_helpers import api_session as _api_session
 from test_superset_dashboard import _chart_ids_by_uuid
 
 from zicht.settings import PROJECT_ROOT
 from zicht.superset.access import analyst_password
 from zicht.superset.bundle import read_bundle
-from zicht.superset.environment import admin_credentials
 
 pytestmark = pytest.mark.slow
 
@@ -35,15 +33,6 @@ def _browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
 
-def _ui_login(page, base_url: str, username: str, password: str) -> None:
-    page.route(re.compile(r".*(scarf\.sh|mapbox\.com|tiles).*"), lambda route: route.abort())
-    page.goto(f"{base_url}/login/", wait_until="domcontentloaded")
-    page.fill("#username", username)
-    page.fill("input[type=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/superset/welcome.*"))
-
-
 def _published(env, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(env.settings.published_path), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
@@ -54,7 +43,6 @@ def test_kaarten_dashboard_draws_both_maps(superset):
     from playwright.sync_api import sync_playwright
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    credentials = admin_credentials()
     # The Gemeente filter starts on the first gemeente by name (the buurt map's default).
     first_gemeente = _published(
         superset,
@@ -66,7 +54,7 @@ def test_kaarten_dashboard_draws_both_maps(superset):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(120_000)
-            _ui_login(page, superset.base_url, credentials.username, credentials.password)
+            log_in(page, superset)
             page.goto(
                 f"{superset.base_url}/superset/dashboard/{KAARTEN_SLUG}/", wait_until="domcontentloaded"
             )
@@ -161,7 +149,7 @@ def test_riec_analyst_sees_wijken_and_buurten_of_own_region_only(superset):
         try:
             page = browser.new_page()
             page.set_default_timeout(120_000)
-            _ui_login(page, superset.base_url, ANALYST, analyst_password())
+            log_in(page, superset, ANALYST, analyst_password())
             csrf = page.request.get(f"{superset.base_url}/api/v1/security/csrf_token/").json()["result"]
 
             detail = _chart_data(page.request, superset.base_url, csrf, ids["map"], ["wijk", "buurt"], [])

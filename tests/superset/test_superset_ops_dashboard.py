@@ -20,6 +20,8 @@ DASHBOARD = "dashboards/pipelinekwaliteit.yaml"
 SCREENSHOT = PROJECT_ROOT / "artifacts" / "screenshots" / "superset_pipelinekwaliteit.png"
 HOLDER = '[data-test="dashboard-component-chart-holder"]'
 ERROR_STATE = '.ant-alert, [role="alert"]'
+
+
 def _ops_figures(ops_path) -> dict:
     with duckdb.connect(str(ops_path), read_only=True) as ops:
         status, release_id = ops.execute("SELECT status, release_id FROM publication_status").fetchone()
