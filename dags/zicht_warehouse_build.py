@@ -5,17 +5,19 @@ Runs `dbt build` on the warehouse (staging, intermediate and marts, with their t
 whenever new raw data has landed (CBS tables or KvK/OM extracts). One task: see docs/orchestration.md
 for why dbt runs as one `dbt build` rather than one Airflow task per model. After the build the same
 task records the row count of every dbt model in `ops.model_row_counts`, flagging unusual jumps
-against the previous build. Produces the Asset `zicht_marts`.
+against the previous build, and the cells disclosure control suppressed per indicator, level and year
+in `ops.disclosure_stats`. Produces the Asset `zicht_marts`.
 """
 
 import pendulum
 from airflow.sdk import dag, task
 
-from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS, RAW_EXTRACTS
+from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS, RAW_EXTRACTS, run_deadline
 
 
 @dag(
     dag_id="zicht_warehouse_build",
+    deadline=run_deadline("zicht_warehouse_build"),
     schedule=(RAW_CBS | RAW_EXTRACTS),
     start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
     catchup=False,
@@ -26,6 +28,7 @@ from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS, RAW_EXTRACTS
 def zicht_warehouse_build():
     @task(outlets=[MARTS])
     def dbt_build() -> None:
+        from zicht.ops.disclosure_stats import record_build_disclosure_stats
         from zicht.ops.row_counts import record_model_row_counts
         from zicht.transform import build_warehouse
 
@@ -33,6 +36,10 @@ def zicht_warehouse_build():
         for count in record_model_row_counts():
             flag = "  JUMP" if count.jump else ""
             print(f"{count.relation}: {count.row_count} rows (previous {count.previous_row_count}){flag}")
+        stats = record_build_disclosure_stats()
+        suppressed = sum(s.cells_primary_suppressed + s.cells_secondary_suppressed for s in stats)
+        guarded = sum(s.cells_total for s in stats)
+        print(f"disclosure control: {suppressed} of {guarded} guarded cells suppressed")
 
     dbt_build()
 

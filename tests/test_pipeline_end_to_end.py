@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from zicht.gate import published_datasets
+from zicht.ops.disclosure_stats import guarded_indicators
 
 pytestmark = pytest.mark.slow
 
@@ -96,3 +97,31 @@ def test_ops_file_holds_every_task_of_the_chain_and_the_row_counts(pipeline_run)
     ).fetchone()
     release = json.loads(next((data_dir / "published" / "releases").glob("*/release.json")).read_text())
     assert status == (True, False, release["release_id"])
+
+
+def test_ops_file_holds_the_suppressions_of_the_published_indicators(pipeline_run):
+    data_dir, _ = pipeline_run
+    ops = duckdb.connect(str(data_dir / "published" / "ops.duckdb"), read_only=True)
+    recorded = ops.execute(
+        """
+        SELECT indicator, region_level, period_year, cells_total,
+               cells_primary_suppressed, cells_secondary_suppressed
+        FROM disclosure_stats
+        WHERE run_id = (SELECT arg_max(run_id, recorded_at) FROM disclosure_stats)
+        ORDER BY ALL
+        """
+    ).fetchall()
+    published = duckdb.connect(str(data_dir / "published" / "zicht.duckdb"), read_only=True)
+    guarded = guarded_indicators()
+    expected = published.execute(
+        """
+        SELECT indicator_code, region_level, period_year, count(*),
+               count(*) FILTER (WHERE suppression_reason LIKE 'primary%'),
+               count(*) FILTER (WHERE suppression_reason = 'secondary')
+        FROM indicator_values WHERE indicator_code IN ? GROUP BY ALL ORDER BY ALL
+        """,
+        [guarded],
+    ).fetchall()
+    assert recorded == expected
+    # The demo's records are small enough that disclosure control must act somewhere.
+    assert sum(row[4] for row in recorded) > 0 and sum(row[5] for row in recorded) > 0

@@ -1,7 +1,7 @@
 """End to end: the operations file the pipeline exported -> the "Pipelinekwaliteit" dashboard in Chromium.
 
 Every chart must finish rendering (data, or Superset's empty state for a table with no rows, such as
-the suppression chart until disclosure control records its statistics) and none may show an error.
+the failures chart of a run without failures) and none may show an error.
 What the page shows is checked against the ops file itself.
 """
 

@@ -1,21 +1,31 @@
 """How many cells disclosure control suppressed, per indicator, region level and year, per run.
 
-The table `ops.disclosure_stats` is the contract between disclosure control (which fills it through
-`record_disclosure_stats`) and the operations dashboard (which charts suppression over time). Until
-disclosure control runs it stays empty, and the export still carries it, so the chart renders.
+The table `ops.disclosure_stats` is the contract between disclosure control and the operations
+dashboard (which charts suppression over time). After every build the build task counts, in the
+published mart `indicator_values`, the cells of each indicator that disclosure control guards (its
+numerator comes from Zicht's own records) and how many of them it suppressed, per region level and
+year (`record_build_disclosure_stats`). Before the first build the table stays empty, and the export
+still carries it, so the chart renders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import duckdb
+
+from zicht.indicators import load_catalog
+from zicht.landing import retrieval_stamp
 from zicht.settings import Settings, get_settings
 from zicht.warehouse import write_transaction
 
 DISCLOSURE_STATS_TABLE = "ops.disclosure_stats"
+INDICATOR_VALUES = "marts.indicator_values"
+PRIMARY_REASONS = ("primary_frequency", "primary_dominance")
+SECONDARY_REASONS = ("secondary",)
 
 DISCLOSURE_STATS_COLUMNS_SQL = """
     run_id VARCHAR NOT NULL,
@@ -59,6 +69,15 @@ def create_disclosure_stats_table(connection: Any) -> None:
     )
 
 
+def _append(connection: Any, stats: list[DisclosureStat]) -> None:
+    create_disclosure_stats_table(connection)
+    if stats:
+        placeholders = ", ".join("?" for _ in fields(DisclosureStat))
+        connection.executemany(
+            f"INSERT INTO {DISCLOSURE_STATS_TABLE} VALUES ({placeholders})", [astuple(s) for s in stats]
+        )
+
+
 def record_disclosure_stats(
     rows: Iterable[DisclosureStat | Mapping[str, Any]], settings: Settings | None = None
 ) -> int:
@@ -75,10 +94,56 @@ def record_disclosure_stats(
             raise ValueError(f"disclosure statistics row {number}: {error}") from error
     settings = settings or get_settings()
     with write_transaction(settings.warehouse_path, "ops") as connection:
-        create_disclosure_stats_table(connection)
-        if stats:
-            placeholders = ", ".join("?" for _ in fields(DisclosureStat))
-            connection.executemany(
-                f"INSERT INTO {DISCLOSURE_STATS_TABLE} VALUES ({placeholders})", [astuple(s) for s in stats]
-            )
+        _append(connection, stats)
     return len(stats)
+
+
+def guarded_indicators() -> list[str]:
+    """The indicators whose numerator disclosure control protects: counts from Zicht's own records."""
+    catalog = load_catalog()
+    return sorted(
+        indicator.code
+        for indicator in catalog.indicators
+        if catalog.measures[indicator.numerator.measure].get("from_records")
+    )
+
+
+def build_disclosure_stats(
+    connection: duckdb.DuckDBPyConnection, run_id: str, recorded_at: datetime, indicators: list[str]
+) -> list[DisclosureStat]:
+    """Cells and suppressions per indicator, level and year in the built `indicator_values`.
+
+    Every breakdown (branch) of an indicator counts as cells of that indicator.
+    """
+    exists = connection.execute(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'marts' AND table_name = 'indicator_values'"
+    ).fetchone()[0]
+    if not exists or not indicators:
+        return []
+    rows = connection.execute(
+        f"""
+        SELECT indicator_code, region_level, period_year, count(*),
+               count(*) FILTER (WHERE suppression_reason IN ?),
+               count(*) FILTER (WHERE suppression_reason IN ?)
+        FROM {INDICATOR_VALUES}
+        WHERE indicator_code IN ?
+        GROUP BY ALL
+        ORDER BY ALL
+        """,
+        [list(PRIMARY_REASONS), list(SECONDARY_REASONS), indicators],
+    ).fetchall()
+    return [DisclosureStat(run_id, recorded_at, *row) for row in rows]
+
+
+def record_build_disclosure_stats(
+    settings: Settings | None = None, now: datetime | None = None
+) -> list[DisclosureStat]:
+    """Count the suppressions of the build just finished and append them to `ops.disclosure_stats`."""
+    settings = settings or get_settings()
+    recorded_at = now or datetime.now(UTC)
+    run_id = f"build-{retrieval_stamp(recorded_at)}"
+    with write_transaction(settings.warehouse_path, "ops") as connection:
+        stats = build_disclosure_stats(connection, run_id, recorded_at, guarded_indicators())
+        _append(connection, stats)
+    return stats
