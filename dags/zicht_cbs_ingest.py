@@ -15,11 +15,12 @@ Produces the Asset `zicht_raw_cbs`, which schedules the warehouse build.
 import pendulum
 from airflow.sdk import dag, task
 
-from zicht.orchestration import DEFAULT_ARGS, RAW_CBS
+from zicht.orchestration import DEFAULT_ARGS, RAW_CBS, run_deadline
 
 
 @dag(
     dag_id="zicht_cbs_ingest",
+    deadline=run_deadline("zicht_cbs_ingest"),
     schedule="@monthly",
     start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
     catchup=False,

@@ -18,13 +18,14 @@ import pendulum
 from airflow.sdk import PokeReturnValue, dag, task
 
 from zicht.extracts.schemas import SCHEMAS
-from zicht.orchestration import DEFAULT_ARGS, RAW_EXTRACTS
+from zicht.orchestration import DEFAULT_ARGS, RAW_EXTRACTS, run_deadline
 
 SOURCES = list(SCHEMAS)
 
 
 @dag(
     dag_id="zicht_extract_ingest",
+    deadline=run_deadline("zicht_extract_ingest"),
     schedule=timedelta(minutes=10),
     start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
     catchup=False,

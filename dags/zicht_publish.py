@@ -14,11 +14,12 @@ source freshness and quarantined files, so a blocked publication is visible ther
 import pendulum
 from airflow.sdk import dag, task, teardown
 
-from zicht.orchestration import DEFAULT_ARGS, MARTS, PUBLISHED
+from zicht.orchestration import DEFAULT_ARGS, MARTS, PUBLISHED, run_deadline
 
 
 @dag(
     dag_id="zicht_publish",
+    deadline=run_deadline("zicht_publish"),
     schedule=[MARTS],
     start_date=pendulum.datetime(2026, 1, 1, tz="Europe/Amsterdam"),
     catchup=False,

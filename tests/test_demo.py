@@ -1,6 +1,8 @@
 """`make demo` for real: the pipeline through Airflow standalone (Assets chain the DAGs), Superset
-and Airflow answering, and Ctrl-C leaving nothing running."""
+and Airflow answering, a run deadline missed and alerted by Airflow's scheduler and triggerer, and
+Ctrl-C leaving nothing running."""
 
+import json
 import os
 import signal
 import socket
@@ -28,13 +30,29 @@ def _answers(url: str) -> bool:
         return response.status == 200
 
 
+def _deadline_missed(alerts, dag_id: str, wait_seconds: float) -> bool:
+    until = time.monotonic() + wait_seconds
+    while time.monotonic() < until:
+        lines = alerts.read_text().splitlines() if alerts.exists() else []
+        recorded = [json.loads(line) for line in lines]
+        if any(a.get("kind") == "run_deadline_missed" and a.get("subject") == dag_id for a in recorded):
+            return True
+        time.sleep(5)
+    return False
+
+
 def test_demo_runs_the_pipeline_serves_both_uis_and_stops_cleanly(tmp_path):
     busy = [name for name, port in PORTS.items() if _port_open(port)]
     if busy:
         pytest.skip(f"ports of {busy} are in use (a demo is running?)")
     # The demo's own defaults: not the host and port a Superset test fixture of this session set.
     inherited = {name: value for name, value in os.environ.items() if not name.startswith("SUPERSET_")}
-    env = {**inherited, "ZICHT_DATA_DIR": str(tmp_path)}
+    # The CBS ingest takes far longer than a second: its run must miss this deadline and be alerted.
+    env = {
+        **inherited,
+        "ZICHT_DATA_DIR": str(tmp_path),
+        "ZICHT_RUN_DEADLINE_MINUTES_ZICHT_CBS_INGEST": "0.02",
+    }
     demo = subprocess.Popen(
         [str(Path(sys.executable).parent / "zicht"), "demo"],
         env=env,
@@ -60,6 +78,7 @@ def test_demo_runs_the_pipeline_serves_both_uis_and_stops_cleanly(tmp_path):
         assert _answers("http://127.0.0.1:8088/health")
         assert _answers("http://127.0.0.1:8080/api/v2/monitor/health")
         assert (tmp_path / "published" / "zicht.duckdb").exists()
+        assert _deadline_missed(tmp_path / "ops" / "alerts.jsonl", "zicht_cbs_ingest", wait_seconds=120)
     finally:
         demo.send_signal(signal.SIGINT)
         tail = demo.communicate(timeout=180)[0]

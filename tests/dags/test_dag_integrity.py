@@ -89,3 +89,23 @@ def test_ops_export_runs_after_publish_whatever_the_gate_decided(dag_bag):
     # the run's state: a blocked publication still fails the run.
     assert export.is_teardown and not export.on_failure_fail_dagrun
     assert export.trigger_rule == "all_done_setup_success"
+
+
+def test_every_dag_has_a_run_deadline_that_raises_an_alert(dag_bag):
+    import importlib
+    import inspect
+    from datetime import timedelta
+
+    from zicht.ops.config import get_ops_settings
+
+    minutes = get_ops_settings().run_deadline_minutes
+    for dag in dag_bag.dags.values():
+        deadlines = dag.deadline if isinstance(dag.deadline, list) else [dag.deadline]
+        assert len(deadlines) == 1, dag.dag_id
+        (alert,) = deadlines
+        assert alert.interval == timedelta(minutes=minutes[dag.dag_id]), dag.dag_id
+        assert alert.callback.kwargs["dag_id"] == dag.dag_id
+        # The triggerer imports the callback by its path and awaits it.
+        module, _, name = alert.callback.path.rpartition(".")
+        callback = getattr(importlib.import_module(module), name)
+        assert inspect.iscoroutinefunction(callback), alert.callback.path

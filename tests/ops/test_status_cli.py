@@ -36,6 +36,7 @@ def test_json_output_parses_and_matches_exit_code(healthy, now, capsys):
         "quality_gate",
         "sources",
         "quarantine",
+        "runs",
     }
 
     write_gate_run(healthy, "gate-bad", now - timedelta(minutes=5), failing=("region codes are unique",))

@@ -1,5 +1,5 @@
 """Collect the pipeline's health from what it leaves behind: releases, the landing manifest,
-quarantine and the warehouse's quality results.
+quarantine, the warehouse's quality results, and the task outcomes and alerts Airflow recorded.
 
 Only reads, and the warehouse only read-only: safe to run at any time, also while a pipeline step
 holds the warehouse. Whatever cannot be read becomes a finding instead of an exception.
@@ -10,12 +10,15 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+from zicht.ops.alerts import read_alerts
 from zicht.ops.config import OpsSettings, get_ops_settings, quarantine_dir
 from zicht.ops.gate_check import check_gate
 from zicht.ops.publication_check import collect_publication
 from zicht.ops.quarantine_check import check_quarantine
 from zicht.ops.report import Area, Finding, HealthReport, attention
+from zicht.ops.run_check import check_runs
 from zicht.ops.source_check import check_sources, read_attempts
+from zicht.ops.task_log import read_task_runs
 from zicht.ops.warehouse_reader import read_latest_quality_results
 from zicht.settings import Settings, get_settings
 
@@ -55,6 +58,15 @@ def _quarantine_findings(settings: Settings) -> list[Finding]:
         ]
 
 
+def _run_findings(settings: Settings, ops: OpsSettings, now: datetime) -> list[Finding]:
+    try:
+        task_runs, _ = read_task_runs(settings)
+        alerts = read_alerts(settings)
+    except OSError as error:
+        return [attention(Area.RUNS, "runs_unreadable", "task log", f"task outcomes unreadable: {error}")]
+    return check_runs(task_runs, alerts, ops, now)
+
+
 def collect_health(
     settings: Settings | None = None, now: datetime | None = None, ops: OpsSettings | None = None
 ) -> HealthReport:
@@ -68,5 +80,11 @@ def collect_health(
         )
     release, publication = collect_publication(settings, ops, now)
     gate = check_gate(read_latest_quality_results(settings.warehouse_path), release)
-    findings = publication + gate + _source_findings(settings, ops, now) + _quarantine_findings(settings)
+    findings = (
+        publication
+        + gate
+        + _source_findings(settings, ops, now)
+        + _quarantine_findings(settings)
+        + _run_findings(settings, ops, now)
+    )
     return HealthReport(checked_at=now, data_dir=str(settings.data_dir), findings=tuple(findings))

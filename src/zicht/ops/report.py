@@ -20,6 +20,7 @@ class Area(StrEnum):
     QUALITY_GATE = "quality_gate"
     SOURCES = "sources"
     QUARANTINE = "quarantine"
+    RUNS = "runs"
 
 
 AREA_TITLES = {
@@ -27,6 +28,7 @@ AREA_TITLES = {
     Area.QUALITY_GATE: "Quality gate",
     Area.SOURCES: "Sources",
     Area.QUARANTINE: "Quarantine",
+    Area.RUNS: "Runs",
 }
 
 
