@@ -14,12 +14,7 @@ select
     crimes.table_id,
     cast(crimes.period as integer) as period_year,
     crimes.WijkenEnBuurten as region_code,
-    case
-        when crimes.WijkenEnBuurten like 'NL%' then 'nederland'
-        when crimes.WijkenEnBuurten like 'GM%' then 'gemeente'
-        when crimes.WijkenEnBuurten like 'WK%' then 'wijk'
-        when crimes.WijkenEnBuurten like 'BU%' then 'buurt'
-    end as region_type,
+    {{ cbs_region_level('crimes.WijkenEnBuurten') }} as region_type,
     crimes.SoortMisdrijf as crime_code,
     categories.Title as crime_title,
     -- NULL is a suppressed cell, not zero.

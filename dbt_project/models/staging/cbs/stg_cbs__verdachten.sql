@@ -8,10 +8,7 @@ select
     table_id,
     cast(period as integer) as period_year,
     RegioS as region_code,
-    case
-        when RegioS like 'NL%' then 'nederland'
-        when RegioS like 'GM%' then 'gemeente'
-    end as region_type,
+    {{ cbs_region_level('RegioS') }} as region_type,
     case Delict
         when 'T001' then 'totaal'
         when 'D001' then 'drugs'

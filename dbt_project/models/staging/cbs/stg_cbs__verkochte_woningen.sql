@@ -7,11 +7,7 @@ select
     table_id,
     cast(period as integer) as period_year,
     RegioS as region_code,
-    case
-        when RegioS like 'NL%' then 'nederland'
-        when RegioS like 'PV%' then 'provincie'
-        when RegioS like 'GM%' then 'gemeente'
-    end as region_type,
+    {{ cbs_region_level('RegioS') }} as region_type,
     cast(VerkochteWoningen as bigint) as dwellings_sold,
     -- NULL where nothing was sold.
     cast(GemiddeldeVerkoopprijs as bigint) as average_sale_price_eur
