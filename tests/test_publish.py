@@ -406,3 +406,14 @@ def test_cli_rollback_exit_codes(settings, capsys):
     with pytest.raises(SystemExit) as usage:
         main(["rollback"])
     assert usage.value.code == 2
+
+
+def test_after_a_rollback_the_health_check_reports_the_live_release_not_the_newest(settings):
+    from zicht.ops.config import get_ops_settings
+    from zicht.ops.publication_check import collect_publication
+
+    first, second = _publish_two(settings)
+    rollback(first.release_id, settings=settings)
+    release, findings = collect_publication(settings, get_ops_settings(), datetime.now(UTC))
+    assert release.release_id == first.release_id
+    assert any(finding.details.get("release_id") == first.release_id for finding in findings)
