@@ -137,9 +137,10 @@ def publish(
                 "; ".join(refusals) + f"; nothing published from {settings.warehouse_path}, "
                 "the last good publication stays live"
             )
+        (building_dir / MANIFEST_FILE).write_text(json.dumps(asdict(release), indent=2))
+        # Read-only against accidents; deliberate changes are caught by the sha256 in release.json.
         for path in building_dir.iterdir():
             path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-        (building_dir / MANIFEST_FILE).write_text(json.dumps(asdict(release), indent=2))
         os.replace(building_dir, release_dir)
     except BaseException:
         shutil.rmtree(building_dir, ignore_errors=True)
