@@ -54,6 +54,15 @@ test: install browser ## run every test, the end-to-end ones included
 test-fast: install ## run the tests without the slow end-to-end ones
 	@$(PYTEST) -q -m "not slow"
 
+.PHONY: releases
+releases: ## list the publications: live marker, gate run, disclosure audit verdict, tables
+	@$(ZICHT) releases
+
+.PHONY: rollback
+rollback: ## make an earlier publication live again: make rollback RELEASE=<id> (or RELEASE=previous)
+	@test -n "$(RELEASE)" || { echo "usage: make rollback RELEASE=<release id from make releases> | RELEASE=previous"; exit 2; }
+	@$(ZICHT) rollback $(if $(filter previous,$(RELEASE)),--previous,$(RELEASE))
+
 .PHONY: docs
 docs: install ## build and serve the dbt docs (lineage to the dashboards) and the Data Docs on 127.0.0.1:8081
 	@$(ZICHT) docs

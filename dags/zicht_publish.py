@@ -3,8 +3,9 @@
 
 Validates every published dataset with its Great Expectations suite (results stored in
 `ops.quality_results`, Data Docs rebuilt) and, only when all pass, publishes the marts into the file
-Superset reads, swapped in atomically. A failed suite fails this run and leaves the last good
-publication live. Produces the Asset `zicht_published`.
+Superset reads, swapped in atomically; the release keeps the disclosure audit and this gate run's
+results beside it. A failed suite, or a disclosure table whose audit failed, fails this run and leaves
+the last good publication live. Produces the Asset `zicht_published`.
 
 Whatever the gate decided, `export_ops` then rebuilds the operations file for the
 "Pipelinekwaliteit" dashboard (`data/published/ops.duckdb`): task runs, quality results, row counts,

@@ -74,6 +74,19 @@ def test_quality_results_and_release_are_recorded(pipeline_run):
     assert total > 0 and failed == 0
     releases = list((data_dir / "published" / "releases").glob("*/release.json"))
     assert len(releases) == 1
+    manifest = json.loads(releases[0].read_text())
+    protected_tables = warehouse.execute(
+        "select count(distinct (measure, category, period_year)) from intermediate.int_disclosure_cells"
+    ).fetchone()[0]
+    audit = manifest["disclosure_audit"]
+    assert protected_tables > 0, "the OM and KvK extracts were in the inbox: their counts are protected"
+    assert (audit["verdict"], audit["tables"]) == ("passed", protected_tables)
+    assert manifest["quality"]["verdict"] == "passed"
+    assert sorted(manifest["quality"]["datasets"]) == published_datasets()
+    for name in manifest["files"]:
+        assert (releases[0].parent / name).is_file(), f"{name} listed in release.json but not kept"
+    live = json.loads((data_dir / "published" / "live.json").read_text())
+    assert live["to_release"] == manifest["release_id"]
 
 
 def test_ops_file_holds_every_task_of_the_chain_and_the_row_counts(pipeline_run):

@@ -112,10 +112,11 @@ def _gate(args: argparse.Namespace) -> int:
 
 def _publish(args: argparse.Namespace) -> int:
     from zicht.gate import GateFailed, gate_and_publish
+    from zicht.release_audit import ReleaseRefused
 
     try:
         release = gate_and_publish()
-    except GateFailed as error:
+    except (GateFailed, ReleaseRefused) as error:
         print(error, file=sys.stderr)
         return 1
     print(json.dumps(asdict(release), indent=2))
@@ -123,10 +124,46 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _releases(args: argparse.Namespace) -> int:
-    from zicht.publish import list_releases
+    from zicht.publish import list_releases, live_release_id
 
-    for release in list_releases():
-        print(f"{release.release_id}  gate {release.gate_run_id}  {json.dumps(release.tables)}")
+    releases, live = list_releases(), live_release_id()
+    if args.json:
+        listed = [{**asdict(release), "live": release.release_id == live} for release in releases]
+        print(json.dumps(listed, indent=2))
+        return 0
+    if not releases:
+        print(f"no releases under {get_settings().published_dir / 'releases'}")
+        return 0
+    print(f"{'':6}{'release':<24}{'created (UTC)':<21}{'gate run':<32}{'audit':<9}tables (rows)")
+    for release in releases:
+        marker = "live" if release.release_id == live else ""
+        audit = (release.disclosure_audit or {}).get("verdict", "none")
+        tables = ", ".join(f"{name} {rows:,}" for name, rows in sorted(release.tables.items()))
+        created = release.created_at[:19].replace("T", " ")
+        print(f"{marker:<6}{release.release_id:<24}{created:<21}{release.gate_run_id:<32}{audit:<9}{tables}")
+    if live is None:
+        print(f"no kept release matches the live file {get_settings().published_path}")
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from zicht.publish import rollback
+    from zicht.release_audit import ReleaseRefused
+
+    try:
+        outcome = rollback(args.release_id, previous=args.previous, by=args.by)
+    except ReleaseRefused as error:
+        print(f"rollback refused: {error}; the live release is unchanged", file=sys.stderr)
+        return 1
+    if not outcome.changed:
+        print(f"release {outcome.to_release} is live already; nothing changed")
+    else:
+        record = outcome.record
+        print(
+            f"rolled back from {record['from_release'] or 'an unknown file'} to {record['to_release']} "
+            f"(by {record['by']} at {record['at']}), recorded in "
+            f"{get_settings().published_dir / 'releases' / 'live_history.jsonl'}"
+        )
     return 0
 
 
@@ -246,7 +283,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("build", help="dbt build the warehouse").set_defaults(handler=_build)
     commands.add_parser("gate", help="run the quality suites without publishing").set_defaults(handler=_gate)
     commands.add_parser("publish", help="run the quality gate and publish").set_defaults(handler=_publish)
-    commands.add_parser("releases", help="list publications").set_defaults(handler=_releases)
+    releases = commands.add_parser(
+        "releases", help="list publications: created, gate run, audit verdict, tables; the live one marked"
+    )
+    releases.add_argument("--json", action="store_true", help="print the releases as JSON")
+    releases.set_defaults(handler=_releases)
+
+    rollback = commands.add_parser(
+        "rollback", help="make an earlier release live again (checked, recorded): exit 0 done, 1 refused"
+    )
+    target = rollback.add_mutually_exclusive_group(required=True)
+    target.add_argument("release_id", nargs="?", help="the release to make live (see `zicht releases`)")
+    target.add_argument("--previous", action="store_true", help="the release before the live one")
+    rollback.add_argument("--by", help="who rolls back, for the log (default: the login name)")
+    rollback.set_defaults(handler=_rollback)
 
     status = commands.add_parser(
         "status", help="pipeline health: exit 0 all ok, 1 needs attention, 2 state unreadable"

@@ -29,7 +29,7 @@ from zicht.landing import retrieval_stamp
 from zicht.ops.config import OpsSettings, get_ops_settings
 from zicht.ops.disclosure_stats import DISCLOSURE_STATS_COLUMNS_SQL, DISCLOSURE_STATS_TABLE
 from zicht.ops.health import collect_health
-from zicht.ops.publication_check import latest_release
+from zicht.ops.publication_check import live_or_latest_release
 from zicht.ops.report import Finding, HealthReport, parse_moment
 from zicht.ops.row_counts import ROW_COUNTS_COLUMNS_SQL, ROW_COUNTS_TABLE
 from zicht.ops.task_log import read_task_runs
@@ -220,7 +220,7 @@ def _write_publication_status(
     connection: duckdb.DuckDBPyConnection, report: HealthReport, settings: Settings
 ) -> None:
     try:
-        release = latest_release(settings)
+        release = live_or_latest_release(settings)
     except (OSError, ValueError, TypeError):  # already a finding of the health report
         release = None
     checked_at = _utc(report.checked_at)

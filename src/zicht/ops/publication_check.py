@@ -6,7 +6,7 @@ from datetime import datetime
 
 from zicht.ops.config import OpsSettings
 from zicht.ops.report import Area, Finding, age_text, attention, ok, parse_moment
-from zicht.publish import Release, list_releases
+from zicht.publish import Release, list_releases, live_release_id
 from zicht.settings import Settings
 
 AREA = Area.PUBLICATION
@@ -16,6 +16,15 @@ def latest_release(settings: Settings) -> Release | None:
     """The newest release by creation time (release ids sort the same way, but the time is the fact)."""
     releases = list_releases(settings)
     return max(releases, key=lambda release: parse_moment(release.created_at)) if releases else None
+
+
+def live_or_latest_release(settings: Settings) -> Release | None:
+    """The release readers see (after a rollback not the newest); the newest when the live file
+    matches no kept release, e.g. releases written by hand or the live file removed."""
+    live = live_release_id(settings)
+    if live is not None:
+        return next(release for release in list_releases(settings) if release.release_id == live)
+    return latest_release(settings)
 
 
 def check_publication(
@@ -67,9 +76,9 @@ def check_publication(
 def collect_publication(
     settings: Settings, ops: OpsSettings, now: datetime
 ) -> tuple[Release | None, list[Finding]]:
-    """The latest release and the findings about it; an unreadable release.json is itself a finding."""
+    """The live release and the findings about it; an unreadable release.json is itself a finding."""
     try:
-        release = latest_release(settings)
+        release = live_or_latest_release(settings)
     except (OSError, ValueError, TypeError) as error:  # ValueError covers bad JSON
         return None, [
             attention(AREA, "releases_unreadable", "release", f"releases could not be read: {error}")
