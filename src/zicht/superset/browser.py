@@ -33,6 +33,9 @@ MARKDOWN = ":scope > h2"
 LOADING = '.loading, [aria-label="Loading"]'
 RENDERED = '[data-test="chart-container"] table, [data-test="chart-container"] canvas, .header-line'
 ERROR_STATE = '.ant-alert, [role="alert"]'
+# "No results were returned": a chart whose query found no rows, e.g. another region's buurten for
+# an analyst under row-level security. Drawn, not an error.
+EMPTY_STATE = '[data-test="empty-state"]'
 # Settled: every chart is placed, none is loading, each shows data or an error (markdown blocks aside).
 ALL_CHARTS_SETTLED_JS = """([n, holderSel, markdownSel, loadingSel, renderedSel, errorSel]) => {
     const holders = [...document.querySelectorAll(holderSel)].filter(h => !h.querySelector(markdownSel));
@@ -72,9 +75,17 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
     page.wait_for_url(re.compile(r".*/superset/welcome.*"), wait_until="commit", timeout=300_000)
 
 
-def wait_until_charts_settled(page, chart_count: int, timeout_ms: float) -> None:
-    """Wait until each of the dashboard's charts shows data or an error; raises on timeout."""
-    page.wait_for_function(ALL_CHARTS_SETTLED_JS, arg=[chart_count, *SETTLED_SELECTORS], timeout=timeout_ms)
+def wait_until_charts_settled(page, chart_count: int, timeout_ms: float, allow_empty: bool = False) -> None:
+    """Wait until each of the dashboard's charts shows data (or, with allow_empty, that it found no
+    rows) or an error; raises on timeout."""
+    holder, markdown, loading, rendered, error = SETTLED_SELECTORS
+    if allow_empty:
+        rendered = f"{rendered}, {EMPTY_STATE}"
+    page.wait_for_function(
+        ALL_CHARTS_SETTLED_JS,
+        arg=[chart_count, holder, markdown, loading, rendered, error],
+        timeout=timeout_ms,
+    )
 
 
 def chart_errors(page) -> list[str]:
