@@ -20,9 +20,14 @@ from pathlib import Path
 
 from zicht.disclosure.bench import markdown as disclosure_markdown
 from zicht.settings import PROJECT_ROOT
+from zicht.superset.bench import SupersetBench
+from zicht.superset.bench import markdown as superset_markdown
 
 RESULTS = PROJECT_ROOT / "docs" / "benchmarks.md"
 SEED = 20261128
+# `zicht bench-superset` keeps its section between these lines; `make bench` rewrites the rest.
+QUICK_SUPERSET_START = "<!-- zicht bench-superset: start -->"
+QUICK_SUPERSET_END = "<!-- zicht bench-superset: end -->"
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,19 @@ STEPS = [
         "[shutil.copy(p, inbox) for p in (s().synthetic_dir / 'extracts').glob('om_zaken_*.csv')]; "
         "outcomes = land_inbox('om'); assert {o.outcome for o in outcomes} == {'loaded'}, outcomes",
     ),
+    (
+        "wijk- en buurtkaart: land + load (all years, gemeenten, wijken, buurten)",
+        "from zicht.shapes.land import drop_synthetic_kaart, land_shapes_inbox; "
+        "drop_synthetic_kaart(); outcomes = land_shapes_inbox(); "
+        "assert outcomes and {o['outcome'] for o in outcomes} == {'loaded'}, outcomes",
+    ),
     ("dbt build (all models and tests)", "from zicht.transform import build_warehouse; build_warehouse()"),
     ("quality gate and publish", "from zicht.gate import gate_and_publish; gate_and_publish()"),
+    (
+        "Superset: set up a private instance, open every dashboard in Chromium, replay the chart queries",
+        "from zicht.superset.bench import run_private; from zicht.settings import get_settings as s; "
+        "run_private(s().published_path, None, 'national', out=s().data_dir / 'superset_bench.json')",
+    ),
     (
         "disclosure control: one national buurt table (tau-ARGUS per gemeente + audit, 2 workers)",
         "from zicht.disclosure.bench import run; from zicht.settings import get_settings as s; "
@@ -104,10 +120,36 @@ def run(results: Path = RESULTS) -> list[Measurement]:
     try:
         measurements = [_measure(step, code, env) for step, code in STEPS]
         disclosure = json.loads((work / "disclosure_bench.json").read_text())
+        superset = SupersetBench.from_json(json.loads((work / "superset_bench.json").read_text()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _write(results, measurements, disclosure_markdown(disclosure))
+    sections = superset_markdown(superset, "make bench") + disclosure_markdown(disclosure)
+    _write(results, measurements, sections)
     return measurements
+
+
+def _quick_superset_section(results: Path) -> list[str]:
+    """The section `zicht bench-superset` wrote last, markers included (none: empty)."""
+    if not results.exists():
+        return []
+    text = results.read_text()
+    if QUICK_SUPERSET_START not in text or QUICK_SUPERSET_END not in text:
+        return []
+    start, end = text.index(QUICK_SUPERSET_START), text.index(QUICK_SUPERSET_END)
+    return text[start : end + len(QUICK_SUPERSET_END)].splitlines() + [""]
+
+
+def write_quick_superset_section(lines: list[str], results: Path = RESULTS) -> None:
+    """Put `zicht bench-superset`'s figures into docs/benchmarks.md, replacing its previous ones."""
+    block = "\n".join([QUICK_SUPERSET_START, *lines, QUICK_SUPERSET_END])
+    text = results.read_text() if results.exists() else "# Benchmarks\n"
+    if QUICK_SUPERSET_START in text and QUICK_SUPERSET_END in text:
+        start, end = text.index(QUICK_SUPERSET_START), text.index(QUICK_SUPERSET_END)
+        text = text[:start] + block + text[end + len(QUICK_SUPERSET_END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    results.write_text(text)
+    print(f"wrote the Superset section of {results}")
 
 
 def _write(results: Path, measurements: list[Measurement], sections: list[str]) -> None:
@@ -132,5 +174,6 @@ def _write(results: Path, measurements: list[Measurement], sections: list[str]) 
         "",
     ]
     lines += sections
+    lines += _quick_superset_section(results)
     results.write_text("\n".join(lines))
     print(f"wrote {results}")

@@ -209,6 +209,30 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_superset(args: argparse.Namespace) -> int:
+    from zicht.bench import write_quick_superset_section
+    from zicht.superset.bench import markdown, run_private
+
+    settings = get_settings()
+    if not settings.published_path.exists():
+        print(f"{settings.published_path} does not exist: publish first (zicht publish)", file=sys.stderr)
+        return 1
+    ops = settings.ops_path if settings.ops_path.exists() else None
+    result = run_private(
+        settings.published_path, ops, settings.scale, None, args.dashboard_rounds, args.query_rounds
+    )
+    command = "zicht bench-superset" + (
+        f" --dashboard-rounds {args.dashboard_rounds} --query-rounds {args.query_rounds}"
+        if (args.dashboard_rounds, args.query_rounds) != (3, 5)
+        else ""
+    )
+    lines = markdown(result, f"ZICHT_SCALE={settings.scale} {command}")
+    print("\n".join(lines))
+    if args.write:
+        write_quick_superset_section(lines)
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from zicht.demo import main
 
@@ -317,6 +341,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("bench", help="national-scale benchmarks into docs/benchmarks.md").set_defaults(
         handler=_bench
     )
+
+    bench_superset = commands.add_parser(
+        "bench-superset",
+        help="time the dashboards in Chromium and the chart queries, against the current published file",
+    )
+    bench_superset.add_argument("--dashboard-rounds", type=int, default=3, help="openings per dashboard")
+    bench_superset.add_argument("--query-rounds", type=int, default=5, help="replays per chart query")
+    bench_superset.add_argument(
+        "--write", action="store_true", help="put the figures into docs/benchmarks.md (its own section)"
+    )
+    bench_superset.set_defaults(handler=_bench_superset)
 
     demo = commands.add_parser("demo", help="run the whole stack (make demo)")
     demo.add_argument("--no-wait", action="store_true", help="leave the services running and return")

@@ -35,8 +35,8 @@ def _unfilter(raw: bytes, width: int, height: int, channels: int) -> list[bytear
     return rows
 
 
-def coloured_fraction(png: bytes, threshold: int = 235) -> float:
-    """Share of pixels that are not (near) white or grey: what a filled, value-coloured map draws."""
+def _decode(png: bytes) -> tuple[int, int, int, list[bytearray]]:
+    """Width, height, channels and the unfiltered pixel rows of a PNG."""
     assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     position, data, header = 8, b"", None
     while position < len(png):
@@ -50,10 +50,29 @@ def coloured_fraction(png: bytes, threshold: int = 235) -> float:
     width, height, depth, colour_type, _, _, interlace = header
     assert depth == 8 and colour_type in (2, 6) and interlace == 0, f"unsupported PNG {header}"
     channels = 3 if colour_type == 2 else 4
+    return width, height, channels, _unfilter(zlib.decompress(data), width, height, channels)
+
+
+def coloured_fraction(png: bytes, threshold: int = 235) -> float:
+    """Share of pixels that are not (near) white or grey: what a filled, value-coloured map draws."""
+    width, height, channels, rows = _decode(png)
     coloured = 0
-    for line in _unfilter(zlib.decompress(data), width, height, channels):
+    for line in rows:
         for x in range(0, len(line), channels):
             r, g, b = line[x], line[x + 1], line[x + 2]
             if min(r, g, b) < threshold and max(r, g, b) - min(r, g, b) > 12:
                 coloured += 1
     return coloured / (width * height)
+
+
+def grey_fraction(png: bytes, low: int = 130, high: int = 200) -> float:
+    """Share of mid-grey pixels: how a map fills its unpublished regions (lighter than its outlines,
+    darker than the white base map)."""
+    width, height, channels, rows = _decode(png)
+    grey = 0
+    for line in rows:
+        for x in range(0, len(line), channels):
+            r, g, b = line[x], line[x + 1], line[x + 2]
+            if low <= min(r, g, b) and max(r, g, b) <= high and max(r, g, b) - min(r, g, b) <= 8:
+                grey += 1
+    return grey / (width * height)

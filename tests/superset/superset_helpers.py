@@ -1,35 +1,18 @@
-"""What the Superset browser and API tests share: the server fixture's pieces, login, Chromium."""
+"""What the Superset browser and API tests share: the API login and failing with the server log.
+
+Chromium, its flags and the browser login live in zicht.superset.browser (the benchmark uses them too).
+"""
 
 from __future__ import annotations
-
-import re
-import socket
 
 import pytest
 import requests
 
+from zicht.superset.browser import CHROMIUM, CHROMIUM_FLAGS, free_port, log_in
 from zicht.superset.environment import SupersetEnvironment, admin_credentials
 from zicht.superset.server import server_log_tail
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    # A free port, so the test never meets a Superset someone runs on 8088.
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+__all__ = ["CHROMIUM", "CHROMIUM_FLAGS", "api_session", "fail_with_log", "free_port", "log_in"]
 
 
 def fail_with_log(env: SupersetEnvironment, message: str) -> None:
@@ -53,22 +36,3 @@ def api_session(env: SupersetEnvironment) -> requests.Session:
         fail_with_log(env, f"API login failed: {response.status_code} {response.text[:500]}")
     session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
     return session
-
-
-def log_in(page, env: SupersetEnvironment, username: str | None = None, password: str | None = None) -> None:
-    """Log the browser page in (as the admin unless a user is given) through Superset's login form.
-
-    Every request off the Superset host is refused: the machine is offline, and a telemetry pixel or
-    map tile left pending would keep the page from settling. The wait is for the welcome page's address
-    only, not for its load event, which the first login after start-up delays while caches warm.
-    """
-    if username is None:
-        credentials = admin_credentials()
-        username, password = credentials.username, credentials.password
-    base_url = env.base_url
-    page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
-    page.goto(f"{base_url}/login/", wait_until="domcontentloaded")
-    page.fill("#username", username)
-    page.fill("input[type=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/superset/welcome.*"), wait_until="commit", timeout=300_000)

@@ -14,14 +14,18 @@ from zicht.superset.bundle import read_bundle
 from zicht.superset.indicator_datasets import (
     ASSET_NAMESPACE,
     SUPPRESSION_REASONS_NL,
+    UNPUBLISHED_INDEX,
     contract_columns,
     datasets,
+    indicator_map_dataset,
     indicator_values_dataset,
 )
 from zicht.superset.themes import (
     CONTEXT_THEMES,
     EXPOSURES_PATH,
+    INDEX_CLASSES,
     dashboards,
+    default_map_indicator,
     generated_files_on_disk,
     render_bundle_files,
     render_exposures,
@@ -127,6 +131,72 @@ def test_suppressed_values_show_their_reason_and_no_number():
         f"SELECT value, index_nl, publication_status FROM ({indicator_values_dataset().sql})"
     ).fetchall()
     assert shown == [(None, None, SUPPRESSION_REASONS_NL["small_denominator"])]
+
+
+def _insert_value(con, **fields) -> None:
+    values = contract_columns()["indicator_values"]
+    row = dict.fromkeys(values) | {"period_year": 2025, "breakdown_code": "totaal"} | fields
+    placeholders = ", ".join("?" * len(values))
+    con.execute(f"INSERT INTO main.indicator_values VALUES ({placeholders})", list(row.values()))
+
+
+def _colour_class(index: float) -> int | None:
+    """Which colour class the map gives a metric value, as deck.gl picks it (the first that holds it)."""
+    return next((n for n, (low, high, _) in enumerate(INDEX_CLASSES) if low <= index <= high), None)
+
+
+def test_index_map_colours_unpublished_regions_apart_from_every_index():
+    """An unpublished buurt gets the map metric's own value, outside every colour class (grey), while a
+    published index of 0 or of Nederland's level gets a class; regions of older outlines drop out."""
+    con = _empty_marts()
+    con.execute("INSERT INTO main.indicators (indicator_code, name_nl) VALUES ('x', 'X')")
+    shapes = [
+        ("BU01", "buurt", 2025),
+        ("BU02", "buurt", 2025),
+        ("BU03", "buurt", 2025),
+        ("BU01", "buurt", 2024),
+    ]
+    for code, level, year in shapes:
+        con.execute(
+            "INSERT INTO main.region_shapes (period_year, region_level, region_code, polygon) "
+            "VALUES (?, ?, ?, ?)",
+            [year, level, code, f"[[5, 52], [5.1, 52], [5.1, 52.1], [5, 52]] -- {code} {year}"],
+        )
+    _insert_value(
+        con, region_level="buurt", region_code="BU01", indicator_code="x", index_nl=0.0, is_published=True
+    )
+    _insert_value(
+        con, region_level="buurt", region_code="BU02", indicator_code="x", index_nl=100.0, is_published=True
+    )
+    _insert_value(
+        con,
+        region_level="buurt",
+        region_code="BU03",
+        indicator_code="x",
+        is_published=False,
+        suppression_reason="primary_frequency",
+    )
+    _insert_value(con, region_level="buurt", region_code="BU02", indicator_code="x", breakdown_code="4711")
+    dataset = indicator_map_dataset()
+    metric = next(m for m in dataset.metrics if m.name == "index_op_kaart")
+    shown = dict(
+        con.execute(
+            f"SELECT region_code, {metric.expression} FROM ({dataset.sql}) GROUP BY region_code, polygon"
+        ).fetchall()
+    )
+    assert shown == {"BU01": 0.0, "BU02": 100.0, "BU03": UNPUBLISHED_INDEX}
+    assert _colour_class(shown["BU01"]) == 0
+    assert INDEX_CLASSES[_colour_class(shown["BU02"])][:2] == (95, 105)
+    assert _colour_class(shown["BU03"]) is None
+
+
+def test_the_index_map_opens_on_an_indicator_published_down_to_buurten(bundle):
+    config = bundle["dashboards/indicatorkaart.yaml"]
+    indicator = next(f for f in config["metadata"]["native_filter_configuration"] if f["name"] == "Indicator")
+    chosen = default_map_indicator(load_catalog())
+    assert indicator["defaultDataMask"]["filterState"]["value"] == [chosen]
+    levels = next(i.levels for i in load_catalog().indicators if i.name_nl == chosen)
+    assert {"gemeente", "wijk", "buurt"} <= set(levels)
 
 
 def _used_columns(params: dict) -> set[str]:

@@ -10,14 +10,17 @@ import json
 
 import duckdb
 import pytest
-from png_pixels import coloured_fraction
+from png_pixels import coloured_fraction, grey_fraction
 from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, fail_with_log, log_in
 from superset_helpers import api_session as _api_session
 from test_superset_dashboard import _chart_ids_by_uuid
 
+from zicht.indicators.catalog import load_catalog
 from zicht.settings import PROJECT_ROOT
 from zicht.superset.access import analyst_password
 from zicht.superset.bundle import read_bundle
+from zicht.superset.indicator_datasets import UNPUBLISHED_INDEX, indicator_map_dataset
+from zicht.superset.themes import dashboards, default_map_indicator
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +30,14 @@ BUURT_MAP = "charts/kaart_bevolkingsdichtheid_buurten.yaml"
 REGION_POPULATION = "datasets/zicht_published/region_population.yaml"
 ANALYST, OWN_RIEC, OTHER_RIEC = "riec-rotterdam", "RIEC07", "RIEC05"
 MINIMUM_COLOURED = 0.02  # a drawn map colours far more of its chart than this; a blank canvas none
+# Unpublished regions are filled grey; a few grey pixels of anti-aliased text aside, a map with any
+# unpublished region shows more grey than this.
+MINIMUM_GREY = 0.001
+MAP_HOLDERS_DRAWN_JS = """(n) => {
+    const holders = [...document.querySelectorAll('[data-test="dashboard-component-chart-holder"]')]
+        .filter(h => !h.querySelector(':scope > h2'));
+    return holders.length === n && holders.every(h => h.querySelector('canvas'));
+}"""
 
 
 def _browser(playwright):
@@ -218,3 +229,91 @@ def test_the_ministry_sees_every_buurt(superset):
     response = session.post(f"{superset.base_url}/api/v1/chart/data", json=payload, timeout=120)
     assert response.status_code == 200, response.text[:500]
     assert len(response.json()["result"][0]["data"]) == buurten
+
+
+def _expected_index_maps(env, indicator: str) -> tuple[int, str, dict[str, dict[str, float]]]:
+    """What the Indicatorkaart should draw when it opens: its year (the newest), its gemeente (the
+    first by name) and per level each region's outline -> map value, from the published file through
+    the dataset's own SQL."""
+    sql = read_bundle()[indicator_map_dataset().path]["sql"]
+    year = _published(env, f"SELECT max(period_year) FROM ({sql}) WHERE name_nl = ?", [indicator])[0][0]
+    gemeente = _published(env, f"SELECT min(gemeente_name) FROM ({sql}) WHERE region_level = 'gemeente'")[0][
+        0
+    ]
+    expected = {}
+    for level in ("gemeente", "wijk", "buurt"):
+        in_gemeente = "" if level == "gemeente" else "AND gemeente_name = ?"
+        rows = _published(
+            env,
+            f"SELECT polygon, coalesce(index_nl, {UNPUBLISHED_INDEX}) FROM ({sql}) "
+            f"WHERE name_nl = ? AND period_year = ? AND region_level = ? {in_gemeente}",
+            [indicator, year, level] + ([gemeente] if in_gemeente else []),
+        )
+        expected[level] = dict(rows)
+    return year, gemeente, expected
+
+
+def test_indicator_map_colours_regions_by_the_published_index(superset):
+    """The Indicatorkaart opens on an indicator published down to buurten: each of its three maps is
+    drawn, the values behind each are the published indexes (unpublished ones apart), and a map with
+    unpublished regions shows them grey."""
+    from playwright.sync_api import sync_playwright
+
+    dashboard = next(d for d in dashboards() if d.name == "indicatorkaart")
+    indicator = default_map_indicator(load_catalog())
+    year, gemeente, expected = _expected_index_maps(superset, indicator)
+    assert expected["gemeente"] and expected["buurt"], f"nothing to draw for {indicator} in {year}"
+    chart_ids = _chart_ids_by_uuid(superset, _api_session(superset))
+    level_by_slice = {
+        chart_ids[chart.uuid]["id"]: chart.params["adhoc_filters"][0]["comparator"]
+        for chart in dashboard.charts
+    }
+    screenshot = SCREENSHOT.with_name("superset_indicatorkaart.png")
+    with sync_playwright() as playwright:
+        browser = _browser(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page.set_default_timeout(120_000)
+            log_in(page, superset)
+            responses = []
+            page.on("response", lambda r: "/api/v1/chart/data" in r.url and responses.append(r))
+            page.goto(
+                f"{superset.base_url}/superset/dashboard/{dashboard.slug}/", wait_until="domcontentloaded"
+            )
+            try:
+                page.wait_for_function(MAP_HOLDERS_DRAWN_JS, arg=len(dashboard.charts), timeout=180_000)
+            except Exception as error:  # noqa: BLE001  (any wait failure: show the page and the log)
+                page.screenshot(
+                    path=str(screenshot.with_name("superset_indicatorkaart_failed.png")), full_page=True
+                )
+                fail_with_log(superset, f"the indicator maps did not render: {error}")
+            page.wait_for_timeout(5_000)  # deck.gl draws in animation frames after the canvas appears
+            page.screenshot(path=str(screenshot), full_page=True)
+            holders = page.locator('[data-test="dashboard-component-chart-holder"]')
+            assert holders.locator('.ant-alert, [role="alert"]').count() == 0, holders.all_inner_texts()
+
+            drawn = {}
+            for response in responses:
+                # The native filters fetch their options through the same endpoint, without a slice.
+                slice_id = json.loads(response.request.post_data).get("form_data", {}).get("slice_id")
+                if slice_id not in level_by_slice:
+                    continue
+                rows = response.json()["result"][0]["data"]
+                drawn[level_by_slice[slice_id]] = {row["polygon"]: row["index_op_kaart"] for row in rows}
+            for level, values in expected.items():
+                assert drawn[level].keys() == values.keys(), f"{level}: other regions than published"
+                for polygon, index in values.items():
+                    assert drawn[level][polygon] == pytest.approx(index), f"{level}: index differs"
+
+            for chart in dashboard.charts:
+                level = chart.params["adhoc_filters"][0]["comparator"]
+                canvas = holders.filter(has_text=chart.title).locator("canvas").first
+                png = canvas.screenshot()
+                fraction = coloured_fraction(png)
+                assert fraction > MINIMUM_COLOURED, f"{chart.title} is blank ({fraction:.1%} coloured)"
+                if UNPUBLISHED_INDEX in expected[level].values():
+                    grey = grey_fraction(png)
+                    assert grey > MINIMUM_GREY, f"{chart.title}: unpublished regions not grey ({grey:.2%})"
+            assert gemeente in page.inner_text("body"), "the Gemeente filter shows no first gemeente"
+        finally:
+            browser.close()

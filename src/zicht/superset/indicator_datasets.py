@@ -18,6 +18,12 @@ from zicht.settings import PROJECT_ROOT
 INDICATOR_MODELS = (
     PROJECT_ROOT / "dbt_project" / "models" / "marts" / "indicators" / "_indicators__models.yml"
 )
+# The outlines the indicator maps draw (region_shapes).
+MAP_MODELS = PROJECT_ROOT / "dbt_project" / "models" / "marts" / "maps" / "_maps__models.yml"
+MAP_LEVELS = ("gemeente", "wijk", "buurt")
+# The map metric's value for a region whose index is not published: below every colour class, so
+# the map draws it in its own colour (grey) instead of the class holding 0 (deck.gl reads null as 0).
+UNPUBLISHED_INDEX = -1
 DATABASE_UUID = "22c03cde-0cb1-41e2-b15f-9c29c751de6e"
 # Fixed namespace of every generated asset: uuid5(namespace, name) gives the same UUID on every run.
 ASSET_NAMESPACE = uuid.UUID("5b0e6a52-3c1f-4d0b-9a7e-2f4c8d9e1a63")
@@ -90,6 +96,7 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "indicators_assessed": ("Beoordeelde indicatoren", "Indicatoren van het thema met een toets."),
     "signals": ("Signalen", "Indicatoren die significant afwijken in de richting van zorg."),
     "signal_indicators": ("Signaalindicatoren", "Codes van de indicatoren met een signaal."),
+    "polygon": ("Omtrek", "Omtrek als JSON [[lengte, breedte], ...] (WGS84), vereenvoudigd."),
 }
 
 # Catalog fields each indicator value carries in the virtual dataset.
@@ -127,8 +134,14 @@ def asset_uuid(kind: str, name: str) -> str:
 
 @cache
 def contract_columns() -> dict[str, dict[str, str]]:
-    """Model -> column -> Superset type, from the dbt contracts of the indicator marts."""
-    models = yaml.safe_load(INDICATOR_MODELS.read_text(encoding="utf-8"))["models"]
+    """Model -> column -> Superset type, from the dbt contracts of the indicator marts and the
+    region outlines (region_shapes) their maps draw."""
+    models = [
+        model
+        for path in (INDICATOR_MODELS, MAP_MODELS)
+        for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]
+        if path == INDICATOR_MODELS or model["name"] == "region_shapes"
+    ]
     return {
         model["name"]: {c["name"]: SUPERSET_TYPES[c["data_type"]] for c in model["columns"]}
         for model in models
@@ -166,6 +179,51 @@ def indicator_values_sql() -> str:
         "    ON province.region_code = v.province_code\n"
         f"LEFT JOIN {_region_names('indicator_values', 'riec')} AS riec\n"
         "    ON riec.region_code = v.riec_code"
+    )
+
+
+# What each region on an indicator map carries: where it lies (for the filters and the row-level
+# security), which indicator, its index against Nederland and, when unpublished, why.
+INDICATOR_MAP_VALUES = (
+    "period_year",
+    "region_level",
+    "region_code",
+    "region_name",
+    "gemeente_code",
+    "gemeente_name",
+    "province_code",
+    "riec_code",
+    "theme_code",
+    "indicator_code",
+    "value",
+    "national_value",
+    "index_nl",
+    "significance",
+    "is_published",
+    "suppression_reason",
+)
+
+
+def indicator_map_sql() -> str:
+    """Every total indicator value of a gemeente, wijk or buurt with its outline of the newest kaart.
+
+    indicator_values shows every year in the newest municipal division, so the newest outlines fit
+    every year.
+    """
+    values = ",\n".join(f"    v.{column}" for column in INDICATOR_MAP_VALUES)
+    levels = ", ".join(f"'{level}'" for level in MAP_LEVELS)
+    return (
+        f"SELECT\n{values},\n"
+        "    i.theme_name_nl,\n    i.name_nl,\n    i.unit,\n"
+        f"{_status_sql()},\n"
+        "    shape.polygon\n"
+        "FROM main.indicator_values AS v\n"
+        "INNER JOIN main.indicators AS i ON i.indicator_code = v.indicator_code\n"
+        "INNER JOIN main.region_shapes AS shape\n"
+        "    ON shape.region_level = v.region_level\n"
+        "    AND shape.region_code = v.region_code\n"
+        "    AND shape.period_year = (SELECT max(period_year) FROM main.region_shapes)\n"
+        f"WHERE v.breakdown_code = 'totaal' AND v.region_level IN ({levels})"
     )
 
 
@@ -234,6 +292,30 @@ def signal_map_dataset() -> Dataset:
     )
 
 
+def indicator_map_dataset() -> Dataset:
+    contracts = contract_columns()
+    columns = {column: contracts["indicator_values"][column] for column in INDICATOR_MAP_VALUES}
+    columns |= {field: contracts["indicators"][field] for field in ("theme_name_nl", "name_nl", "unit")}
+    columns |= {"publication_status": "VARCHAR", "polygon": contracts["region_shapes"]["polygon"]}
+    return Dataset(
+        table_name="indicator_values_on_the_map",
+        description="De indicatoren per gemeente, wijk en buurt (totaal) met hun omtrek op de nieuwste "
+        "wijk- en buurtkaart: wat de indicatorkaarten kleuren.",
+        columns=columns,
+        metrics=(
+            Metric(
+                "index_op_kaart",
+                "Index (NL = 100)",
+                f"COALESCE(MAX(index_nl), {UNPUBLISHED_INDEX})",
+                f"Index van de regio; {UNPUBLISHED_INDEX} als de waarde niet gepubliceerd is (grijs op de "
+                "kaart).",
+                ",.0f",
+            ),
+        ),
+        sql=indicator_map_sql(),
+    )
+
+
 def indicators_dataset() -> Dataset:
     return Dataset(
         table_name="indicators",
@@ -246,7 +328,7 @@ def indicators_dataset() -> Dataset:
 
 
 def datasets() -> tuple[Dataset, ...]:
-    return indicator_values_dataset(), signal_map_dataset(), indicators_dataset()
+    return indicator_values_dataset(), signal_map_dataset(), indicator_map_dataset(), indicators_dataset()
 
 
 def dataset_config(dataset: Dataset) -> dict:

@@ -25,10 +25,12 @@ from zicht.superset.dashboard_parts import (
 )
 from zicht.superset.environment import BUNDLE_DIR
 from zicht.superset.indicator_datasets import (
+    MAP_LEVELS,
     Dataset,
     asset_uuid,
     dataset_config,
     datasets,
+    indicator_map_dataset,
     indicator_values_dataset,
     signal_map_dataset,
 )
@@ -479,6 +481,144 @@ def profile_dashboard(catalog: Catalog) -> Dashboard:
     )
 
 
+# Colour classes of the index maps (NL = 100): blue below Nederland, red above, pale yellow around
+# it (a diverging ColorBrewer RdYlBu scale). The top class is open-ended in practice.
+INDEX_CLASSES = (
+    (0, 50, (69, 117, 180)),
+    (50, 80, (145, 191, 219)),
+    (80, 95, (224, 243, 248)),
+    (95, 105, (255, 255, 191)),
+    (105, 125, (254, 224, 144)),
+    (125, 200, (252, 141, 89)),
+    (200, 1_000_000, (215, 48, 39)),
+)
+# Regions whose index is not published: grey, outside every class, never the colour of a low index.
+UNPUBLISHED_COLOUR = (150, 150, 150)
+MAP_LEGEND = (
+    "Kleur: index t.o.v. Nederland (= 100): blauw lager, rood hoger, lichtgeel rond 100. "
+    "Grijs: niet gepubliceerd (afgeschermd of noemer te klein; de reden staat in de tooltip). "
+    "Wit: geen waarde op dit niveau."
+)
+
+
+def _rgba(colour: tuple[int, int, int]) -> dict:
+    red, green, blue = colour
+    return {"r": red, "g": green, "b": blue, "a": 1}
+
+
+def _index_map(name: str, title: str, level: str, description: str, dataset: Dataset, width: int) -> Chart:
+    """A deck.gl polygon map of one region level, each region filled by the colour class of its index."""
+    return Chart(
+        name,
+        title,
+        f"{description} {MAP_LEGEND}",
+        dataset,
+        "deck_polygon",
+        {
+            "line_column": "polygon",
+            "line_type": "json",
+            "reverse_long_lat": False,
+            "metric": "index_op_kaart",
+            "adhoc_filters": [where("region_level", "==", level)],
+            "row_limit": 50000,
+            "filled": True,
+            "stroked": True,
+            "extruded": False,
+            "line_width": 1,
+            "line_width_unit": "pixels",
+            "fill_color_picker": _rgba(UNPUBLISHED_COLOUR),
+            "stroke_color_picker": _rgba((80, 80, 80)),
+            "color_scheme_type": "color_breakpoints",
+            "color_breakpoints": [
+                {"id": number, "minValue": low, "maxValue": high, "color": _rgba(colour)}
+                for number, (low, high, colour) in enumerate(INDEX_CLASSES)
+            ],
+            # A region outside every class: only the unpublished ones (their metric is below 0).
+            "default_breakpoint_color": _rgba(UNPUBLISHED_COLOUR),
+            "opacity": 90,
+            "legend_position": "tr",
+            "legend_format": ",.0f",
+            "autozoom": True,
+            "multiplier": 1,
+            "js_columns": [],
+            "tooltip_contents": ["region_name", "publication_status"],
+            "mapbox_style": "mapbox://styles/mapbox/light-v9",
+            "viewport": {"latitude": 52.15, "longitude": 5.3, "zoom": 6.3, "bearing": 0, "pitch": 0},
+        },
+        width=width,
+        height=90,
+    )
+
+
+def default_map_indicator(catalog: Catalog) -> str:
+    """The indicator a map opens on: the first of the catalog published down to buurten, so that
+    every map of the dashboard has regions to colour."""
+    return next(i.name_nl for i in catalog.indicators if set(MAP_LEVELS) <= set(i.levels))
+
+
+def indicator_map_dashboard(catalog: Catalog) -> Dashboard:
+    regions = indicator_map_dataset()
+    gemeenten = _index_map(
+        "indicatorkaart_gemeenten",
+        "Index per gemeente",
+        "gemeente",
+        "Alle gemeenten, gekleurd naar de index van de gekozen indicator in het gekozen jaar.",
+        regions,
+        width=12,
+    )
+    wijken = _index_map(
+        "indicatorkaart_wijken",
+        "Index per wijk",
+        "wijk",
+        "De wijken van de gekozen gemeente, gekleurd naar de index van de gekozen indicator.",
+        regions,
+        width=6,
+    )
+    buurten = _index_map(
+        "indicatorkaart_buurten",
+        "Index per buurt",
+        "buurt",
+        "De buurten van de gekozen gemeente, gekleurd naar de index van de gekozen indicator.",
+        regions,
+        width=6,
+    )
+    filters = [
+        NativeFilter(
+            "kaart-indicator",
+            "Indicator",
+            regions,
+            "name_nl",
+            required=True,
+            default=[default_map_indicator(catalog)],
+            description="De indicator waarvan de index de kleur geeft.",
+        ),
+        _year_filter(regions, "kaart"),
+        NativeFilter(
+            "kaart-gemeente",
+            "Gemeente",
+            regions,
+            "gemeente_name",
+            required=True,
+            first_item_default=True,
+            prefilters=(where("region_level", "==", "gemeente"),),
+            excluded_charts=(gemeenten.name,),
+            description="De gemeente waarvan de wijk- en buurtkaart de wijken en buurten tonen.",
+        ),
+    ]
+    intro = (
+        "## Indicatorkaart\n\nKies een indicator en een jaar: de gemeenten, en de wijken en buurten van de "
+        f"gekozen gemeente, gekleurd naar hun index ten opzichte van Nederland.\n\n{MAP_LEGEND}"
+    )
+    return Dashboard(
+        "indicatorkaart",
+        "Zicht — Indicatorkaart",
+        "Gemeenten, wijken en buurten op de kaart, gekleurd naar de index van een gekozen indicator.",
+        [[markdown("uitleg", intro, height=25)], [gemeenten], [wijken, buurten]],
+        filters,
+        ("indicator_values", "indicators", "region_shapes"),
+    )
+
+
 def dashboards(catalog: Catalog | None = None) -> list[Dashboard]:
     catalog = catalog or load_catalog()
     themes = [theme for code, theme in catalog.themes.items() if code not in CONTEXT_THEMES]
@@ -486,6 +626,7 @@ def dashboards(catalog: Catalog | None = None) -> list[Dashboard]:
         overview_dashboard(catalog),
         *(theme_dashboard(catalog, t) for t in themes),
         profile_dashboard(catalog),
+        indicator_map_dashboard(catalog),
     ]
 
 

@@ -1,0 +1,93 @@
+"""Superset in headless Chromium: the launch flags that work offline here, the login, and when a
+dashboard counts as rendered. Shared by the browser tests and the benchmark (zicht.superset.bench).
+
+Playwright drives Debian's /usr/bin/chromium; `playwright install` is never needed (it would
+download a browser, which fails offline).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+
+from zicht.superset.environment import SupersetEnvironment, admin_credentials
+
+CHROMIUM = "/usr/bin/chromium"
+# --disable-gpu leaves WebGL to SwiftShader, which the deck.gl maps need; never add
+# --disable-software-rasterizer, it leaves the maps blank without an error.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
+# A markdown block sits in a holder of its own; every generated one starts with a heading.
+MARKDOWN = ":scope > h2"
+LOADING = '.loading, [aria-label="Loading"]'
+RENDERED = '[data-test="chart-container"] table, [data-test="chart-container"] canvas, .header-line'
+ERROR_STATE = '.ant-alert, [role="alert"]'
+# "No results were returned": a chart whose query found no rows, e.g. another region's buurten for
+# an analyst under row-level security. Drawn, not an error.
+EMPTY_STATE = '[data-test="empty-state"]'
+# Settled: every chart is placed, none is loading, each shows data or an error (markdown blocks aside).
+ALL_CHARTS_SETTLED_JS = """([n, holderSel, markdownSel, loadingSel, renderedSel, errorSel]) => {
+    const holders = [...document.querySelectorAll(holderSel)].filter(h => !h.querySelector(markdownSel));
+    return holders.length === n && holders.every(h =>
+        !h.querySelector(loadingSel) && (h.querySelector(renderedSel) || h.querySelector(errorSel)));
+}"""
+SETTLED_SELECTORS = [CHART_HOLDER, MARKDOWN, LOADING, RENDERED, ERROR_STATE]
+
+
+def free_port() -> int:
+    # A free port, so a test or benchmark never meets a Superset someone runs on 8088.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+
+
+def log_in(page, env: SupersetEnvironment, username: str | None = None, password: str | None = None) -> None:
+    """Log the browser page in (as the admin unless a user is given) through Superset's login form.
+
+    Every request off the Superset host is refused: the machine is offline, and a telemetry pixel or
+    map tile left pending would keep the page from settling. The wait is for the welcome page's address
+    only, not for its load event, which the first login after start-up delays while caches warm.
+    """
+    if username is None:
+        credentials = admin_credentials()
+        username, password = credentials.username, credentials.password
+    base_url = env.base_url
+    page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
+    page.goto(f"{base_url}/login/", wait_until="domcontentloaded")
+    page.fill("#username", username)
+    page.fill("input[type=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/superset/welcome.*"), wait_until="commit", timeout=300_000)
+
+
+def wait_until_charts_settled(page, chart_count: int, timeout_ms: float, allow_empty: bool = False) -> None:
+    """Wait until each of the dashboard's charts shows data (or, with allow_empty, that it found no
+    rows) or an error; raises on timeout."""
+    holder, markdown, loading, rendered, error = SETTLED_SELECTORS
+    if allow_empty:
+        rendered = f"{rendered}, {EMPTY_STATE}"
+    page.wait_for_function(
+        ALL_CHARTS_SETTLED_JS,
+        arg=[chart_count, holder, markdown, loading, rendered, error],
+        timeout=timeout_ms,
+    )
+
+
+def chart_errors(page) -> list[str]:
+    """Texts of the error states shown inside chart holders (empty when every chart drew)."""
+    return page.locator(CHART_HOLDER).locator(ERROR_STATE).all_inner_texts()
