@@ -16,6 +16,7 @@ from test_superset_dashboard import _chart_ids_by_uuid
 
 from zicht.indicators.catalog import load_catalog
 from zicht.settings import PROJECT_ROOT
+from zicht.superset.browser import CHART_HOLDER, ERROR_STATE, wait_until_charts_settled
 from zicht.superset.bundle import read_bundle
 from zicht.superset.indicator_datasets import SUPPRESSION_REASONS_NL
 from zicht.superset.themes import dashboards
@@ -23,18 +24,6 @@ from zicht.superset.themes import dashboards
 pytestmark = pytest.mark.slow
 
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
-CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
-# A markdown block sits in a holder of its own; every generated one starts with a heading.
-MARKDOWN = ":scope > h2"
-LOADING = '.loading, [aria-label="Loading"]'
-RENDERED = '[data-test="chart-container"] table, [data-test="chart-container"] canvas, .header-line'
-ERROR_STATE = '.ant-alert, [role="alert"]'
-# Settled: every chart is placed, none is loading, each shows data or an error (markdown blocks aside).
-ALL_CHARTS_SETTLED_JS = """([n, holderSel, markdownSel, loadingSel, renderedSel, errorSel]) => {
-    const holders = [...document.querySelectorAll(holderSel)].filter(h => !h.querySelector(markdownSel));
-    return holders.length === n && holders.every(h =>
-        !h.querySelector(loadingSel) && (h.querySelector(renderedSel) || h.querySelector(errorSel)));
-}"""
 BROWSER_DASHBOARDS = ["overzicht_ondermijning", "thema_drugs", "thema_kwetsbare_branches", "gemeenteprofiel"]
 
 
@@ -83,11 +72,8 @@ def _open_dashboard(site, name: str) -> tuple[str, dict[str, set[str]]]:
             page.set_default_timeout(120_000)
             log_in(page, site)
             page.goto(f"{site.base_url}/superset/dashboard/{dashboard.slug}/", wait_until="domcontentloaded")
-            selectors = [CHART_HOLDER, MARKDOWN, LOADING, RENDERED, ERROR_STATE]
             try:
-                page.wait_for_function(
-                    ALL_CHARTS_SETTLED_JS, arg=[len(dashboard.charts), *selectors], timeout=240_000
-                )
+                wait_until_charts_settled(page, len(dashboard.charts), timeout_ms=240_000)
             except PlaywrightError as exc:
                 page.screenshot(path=str(screenshot.with_name(f"superset_{name}_failed.png")), full_page=True)
                 fail_with_log(site, f"{name}: charts did not finish rendering: {exc}")

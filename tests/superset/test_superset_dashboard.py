@@ -17,6 +17,7 @@ from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, api_session, fail_with_lo
 
 from zicht.settings import PROJECT_ROOT
 from zicht.superset import setup_superset
+from zicht.superset.browser import CHART_HOLDER, ERROR_STATE, wait_until_charts_settled
 from zicht.superset.bundle import read_bundle
 from zicht.superset.environment import SupersetEnvironment
 
@@ -26,18 +27,6 @@ DASHBOARD_SLUG = "zicht-bevolking-en-dichtheid"
 GEMEENTEN_CHART = "charts/gemeenten_inwoners_en_dichtheid.yaml"
 SCREENSHOT = PROJECT_ROOT / "artifacts" / "screenshots" / "superset_dashboard.png"
 TOP_GEMEENTEN = 5
-
-CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
-LOADING = '.loading, [aria-label="Loading"]'
-RENDERED = '[data-test="chart-container"] table, .header-line, [class*="BigNumber"]'
-ERROR_STATE = '.ant-alert, [role="alert"]'
-SELECTORS = [CHART_HOLDER, LOADING, RENDERED, ERROR_STATE]
-# Settled: every chart placed on the dashboard is there, none is loading, each shows data or an error.
-ALL_CHARTS_SETTLED_JS = """([n, holderSel, loadingSel, renderedSel, errorSel]) => {
-    const holders = [...document.querySelectorAll(holderSel)];
-    return holders.length === n && holders.every(h =>
-        !h.querySelector(loadingSel) && (h.querySelector(renderedSel) || h.querySelector(errorSel)));
-}"""
 
 
 def _expected(env: SupersetEnvironment) -> dict:
@@ -141,7 +130,7 @@ def test_dashboard_renders_published_numbers(superset):
             )
             holders = page.locator(CHART_HOLDER)
             try:
-                page.wait_for_function(ALL_CHARTS_SETTLED_JS, arg=[n_charts, *SELECTORS], timeout=180_000)
+                wait_until_charts_settled(page, n_charts, timeout_ms=180_000)
             except PlaywrightError as exc:
                 page.screenshot(
                     path=str(SCREENSHOT.with_name("superset_dashboard_failed.png")), full_page=True

@@ -31,16 +31,21 @@ CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
 # A markdown block sits in a holder of its own; every generated one starts with a heading.
 MARKDOWN = ":scope > h2"
 LOADING = '.loading, [aria-label="Loading"]'
-RENDERED = '[data-test="chart-container"] table, [data-test="chart-container"] canvas, .header-line'
+RENDERED = (
+    '[data-test="chart-container"] table, [data-test="chart-container"] canvas, .header-line, '
+    '[class*="BigNumber"]'
+)
 ERROR_STATE = '.ant-alert, [role="alert"]'
-# "No results were returned": a chart whose query found no rows, e.g. another region's buurten for
-# an analyst under row-level security. Drawn, not an error.
-EMPTY_STATE = '[data-test="empty-state"]'
-# Settled: every chart is placed, none is loading, each shows data or an error (markdown blocks aside).
-ALL_CHARTS_SETTLED_JS = """([n, holderSel, markdownSel, loadingSel, renderedSel, errorSel]) => {
+# What a chart whose query found no rows shows (e.g. another region's buurten for an analyst under
+# row-level security): drawn, not an error. Superset's empty state carries no marker of its own.
+EMPTY_TEXT = "No results were returned for this query"
+# Settled: every chart is placed, none is loading, each shows data, an error, or (when allowed) that it
+# found no rows; markdown blocks aside.
+ALL_CHARTS_SETTLED_JS = """([n, holderSel, markdownSel, loadingSel, renderedSel, errorSel, emptyText]) => {
     const holders = [...document.querySelectorAll(holderSel)].filter(h => !h.querySelector(markdownSel));
-    return holders.length === n && holders.every(h =>
-        !h.querySelector(loadingSel) && (h.querySelector(renderedSel) || h.querySelector(errorSel)));
+    return holders.length === n && holders.every(h => !h.querySelector(loadingSel) && (
+        h.querySelector(renderedSel) || h.querySelector(errorSel)
+        || (emptyText !== null && h.innerText.includes(emptyText))));
 }"""
 SETTLED_SELECTORS = [CHART_HOLDER, MARKDOWN, LOADING, RENDERED, ERROR_STATE]
 
@@ -78,12 +83,9 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
 def wait_until_charts_settled(page, chart_count: int, timeout_ms: float, allow_empty: bool = False) -> None:
     """Wait until each of the dashboard's charts shows data (or, with allow_empty, that it found no
     rows) or an error; raises on timeout."""
-    holder, markdown, loading, rendered, error = SETTLED_SELECTORS
-    if allow_empty:
-        rendered = f"{rendered}, {EMPTY_STATE}"
     page.wait_for_function(
         ALL_CHARTS_SETTLED_JS,
-        arg=[chart_count, holder, markdown, loading, rendered, error],
+        arg=[chart_count, *SETTLED_SELECTORS, EMPTY_TEXT if allow_empty else None],
         timeout=timeout_ms,
     )
 
