@@ -1,9 +1,13 @@
-"""Benchmark of disclosure control on one synthetic national buurt table.
+"""Benchmarks of disclosure control, both run by `zicht bench`.
 
-About 340 gemeenten, 3,400 wijken and 13,600 buurten under 12 provinces and 10 RIEC regions, Poisson
-counts of persons with many small buurt counts, frequency threshold 10. Measures protection (primary
-rules, tau-ARGUS per part, the audit inside it) and the audit alone, and the share of cells and of
-value suppressed per region level. `zicht bench` runs it as one of its steps.
+`run_all_tables`: every table the dbt model int_disclosure_cells protects, of every year, from a
+built national warehouse (the same job list, `jobs.table_jobs`): protection with its audit, timed,
+and the information loss per theme and region level.
+
+`run`: one synthetic national buurt table: about 340 gemeenten, 3,400 wijken and 13,600 buurten
+under 12 provinces and 10 RIEC regions, Poisson counts of persons with many small buurt counts,
+frequency threshold 10. Measures protection (primary rules, tau-ARGUS per part, the audit inside
+it) and the audit alone, and the share of cells and of value suppressed per region level.
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ import os
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from zicht.disclosure.audit import audit_table
 from zicht.disclosure.cells import relations
+from zicht.disclosure.jobs import protect_jobs, protected_measures, table_jobs
+from zicht.disclosure.loss import information_loss, numerator_themes
 from zicht.disclosure.protect import protect_cells, suppressed_share
 from zicht.disclosure.rules import load_rules
+from zicht.indicators import load_catalog
 
 PROVINCES, RIEC_REGIONS, GEMEENTEN = 12, 10, 340
 
@@ -113,4 +121,81 @@ def markdown(figures: dict) -> list[str]:
         f"{row['share_cells']:.1%} | {row['share_value']:.1%} |"
         for row in figures["shares"]
     ]
+    return lines + [""]
+
+
+def warehouse_jobs(warehouse_path: Path):
+    """The job list of int_disclosure_cells, from the tables of a built warehouse (read-only), and
+    the themes of each numerator."""
+    catalog = load_catalog()
+    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
+        branches = connection.execute("select sbi_code from reference.kwetsbare_branches").fetchall()
+        branch_codes = [str(code) for (code,) in branches]
+        regions = connection.execute("select * from intermediate.int_reference_regions").df()
+        amounts = connection.execute(
+            "select * from intermediate.int_measures_harmonised where measure in (select unnest(?))",
+            [protected_measures(catalog)],
+        ).df()
+    return table_jobs(catalog, branch_codes, regions, amounts), numerator_themes(catalog, branch_codes)
+
+
+def run_all_tables(warehouse_path: Path, workers: int = 2, out: Path | None = None) -> dict:
+    """Protects and audits every table int_disclosure_cells protects, of every year, as the dbt model
+    does; prints the figures and writes them as JSON to `out`."""
+    started = time.perf_counter()
+    jobs, themes = warehouse_jobs(warehouse_path)
+    read_seconds = time.perf_counter() - started
+    rules = load_rules({**os.environ, "ZICHT_SDC_WORKERS": str(workers)})
+    started = time.perf_counter()
+    cells = protect_jobs(jobs, rules)
+    protect_seconds = time.perf_counter() - started
+    passed = cells.groupby(["measure", "category", "period_year"])["table_passed"].first()
+    unsafe = cells["status"] == "primary"
+    figures = {
+        "tables": len(jobs),
+        "years": sorted({job.year for job in jobs}),
+        "tables_with_primary": int(cells[unsafe].groupby(["measure", "category", "period_year"]).ngroups),
+        "cells": len(cells),
+        "primary_cells": int(unsafe.sum()),
+        "secondary_cells": int((cells["status"] == "secondary").sum()),
+        "tables_failed": int((~passed).sum()),
+        "workers": workers,
+        "read_seconds": round(read_seconds, 2),
+        "protect_seconds": round(protect_seconds, 2),
+        "loss": information_loss(cells, themes).to_dict(orient="records"),
+    }
+    print(json.dumps({k: v for k, v in figures.items() if k != "loss"}, indent=1, default=float), flush=True)
+    if out is not None:
+        out.write_text(json.dumps(figures, default=float))
+    return figures
+
+
+def all_tables_markdown(figures: dict) -> list[str]:
+    """The section of docs/benchmarks.md on every table of every year, with the information loss."""
+    years = figures["years"]
+    span = f"{years[0]}-{years[-1]}" if years else "no years"
+    lines = [
+        "## Disclosure control: every published table of every year",
+        "",
+        f"The job list of `int_disclosure_cells` ({figures['tables']:,} tables: every numerator from "
+        f"Zicht's own records per year, {span}; {figures['tables_with_primary']:,} of them with a "
+        f"primary unsafe cell), {figures['cells']:,} cells, {figures['workers']} workers: "
+        f"protection with its audit {figures['protect_seconds']:.1f} s "
+        f"(reading the inputs {figures['read_seconds']:.1f} s); "
+        f"{figures['primary_cells']:,} primary and {figures['secondary_cells']:,} secondary suppressions; "
+        f"{figures['tables_failed']} tables failed the audit.",
+        "",
+        "Information loss per theme and region level (all years pooled; a numerator shown by two "
+        "themes counts in both): `zicht.disclosure.loss.information_loss`.",
+        "",
+        "| theme | level | cells | suppressed (primary + secondary) | share of cells | share of value |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in figures["loss"]:
+        share_value = row["share_value"]
+        value = "-" if share_value is None or share_value != share_value else f"{share_value:.1%}"
+        lines.append(
+            f"| {row['theme']} | {row['region_level']} | {row['cells']:,} | {row['suppressed_cells']:,} "
+            f"({row['primary_cells']:,} + {row['secondary_cells']:,}) | {row['share_cells']:.1%} | {value} |"
+        )
     return lines + [""]
