@@ -90,9 +90,12 @@ def linear_groups(
         groups.append(
             _Group(
                 tuple(sorted(codes)),
+                # sorted: the same group gives the same key whatever the order of the relations
                 tuple(
-                    (tuple((index[code], coefficient) for code, coefficient in unknown.items()), rhs)
-                    for unknown, rhs in group_equations[root]
+                    sorted(
+                        (tuple(sorted((index[code], weight) for code, weight in unknown.items())), rhs)
+                        for unknown, rhs in group_equations[root]
+                    )
                 ),
             )
         )
@@ -105,30 +108,38 @@ def attack_cap(value: Mapping[str, float]) -> float:
 
 
 def feasibility_intervals(
-    relations: Iterable[Relation], value: Mapping[str, float], hidden: set[str], workers: int = 1
+    relations: Iterable[Relation],
+    value: Mapping[str, float],
+    hidden: set[str],
+    workers: int = 1,
+    solved: dict | None = None,
 ) -> dict[str, tuple[float, float]]:
     """The (lower, upper) an attacker can deduce for each hidden cell from everything else.
 
     The groups are independent and solved together (`lp.block_intervals`); with several workers
     and many cells, the groups are dealt out to one model per process, largest first.
+    `solved`, when given, keeps the intervals of every group solved (the same group, equations and
+    right-hand sides give the same intervals), so that auditing a part and then the whole table, or
+    a pattern after a change elsewhere, solves each group once. Use one per table: the cap an upper
+    bound is compared with depends on the table's values.
     """
-    groups = sorted(linear_groups(relations, value, hidden), key=lambda group: -len(group.codes))
-    if not groups:
-        return {}
-    cap = attack_cap(value)
-    shares = min(workers, 1 + len(hidden) // PARALLEL_AUDIT_CELLS)
-    dealt = [groups[start::shares] for start in range(shares)]
-    programs = [([len(g.codes) for g in share], [g.equations for g in share], cap) for share in dealt]
-    if shares > 1:
-        with ProcessPoolExecutor(shares) as pool:
-            solved = list(pool.map(_block_intervals, programs))
-    else:
-        solved = [_block_intervals(program) for program in programs]
+    solved = {} if solved is None else solved
+    groups = linear_groups(relations, value, hidden)
+    new = sorted({group for group in groups if group not in solved}, key=lambda group: -len(group.codes))
+    if new:
+        cap = attack_cap(value)
+        shares = min(workers, 1 + sum(len(group.codes) for group in new) // PARALLEL_AUDIT_CELLS)
+        dealt = [new[start::shares] for start in range(shares)]
+        programs = [([len(g.codes) for g in share], [g.equations for g in share], cap) for share in dealt]
+        if shares > 1:
+            with ProcessPoolExecutor(shares) as pool:
+                results = list(pool.map(_block_intervals, programs))
+        else:
+            results = [_block_intervals(program) for program in programs]
+        for share, intervals in zip(dealt, results, strict=True):
+            solved.update(zip(share, intervals, strict=True))
     return {
-        code: interval
-        for share, intervals in zip(dealt, solved, strict=True)
-        for group, group_intervals in zip(share, intervals, strict=True)
-        for code, interval in zip(group.codes, group_intervals, strict=True)
+        code: interval for group in groups for code, interval in zip(group.codes, solved[group], strict=True)
     }
 
 
