@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from zicht.disclosure.bench import all_tables_markdown
 from zicht.disclosure.bench import markdown as disclosure_markdown
 from zicht.settings import PROJECT_ROOT
 
@@ -90,27 +91,45 @@ STEPS = [
     ),
     ("dbt build (all models and tests)", "from zicht.transform import build_warehouse; build_warehouse()"),
     ("quality gate and publish", "from zicht.gate import gate_and_publish; gate_and_publish()"),
+]
+# Disclosure control, on the warehouse the steps above built (also on its own: `zicht bench
+# --disclosure-only DATA_DIR`, for a national warehouse built before).
+DISCLOSURE_STEPS = [
     (
         "disclosure control: one national buurt table (tau-ARGUS per gemeente + audit, 2 workers)",
         "from zicht.disclosure.bench import run; from zicht.settings import get_settings as s; "
         f"run({SEED}, workers=2, out=s().data_dir / 'disclosure_bench.json')",
     ),
+    (
+        "disclosure control: every table of every year, as int_disclosure_cells (rules + tau-ARGUS + audit, "
+        "2 workers), then the newest year with tau-ARGUS alone and with the rules",
+        "from zicht.disclosure.bench import run_all_tables; from zicht.settings import get_settings as s; "
+        "run_all_tables(s().warehouse_path, workers=2, out=s().data_dir / 'disclosure_all_tables.json')",
+    ),
 ]
 
 
-def run(results: Path = RESULTS) -> list[Measurement]:
-    work = Path(tempfile.mkdtemp(prefix="zicht-bench-"))
+def run(results: Path = RESULTS, disclosure_only: Path | None = None) -> list[Measurement]:
+    """Every step on a fresh national data folder; or, with `disclosure_only`, only the disclosure
+    steps on the national warehouse already built in that folder (which is kept)."""
+    work = disclosure_only or Path(tempfile.mkdtemp(prefix="zicht-bench-"))
     env = {**os.environ, "ZICHT_DATA_DIR": str(work), "ZICHT_SCALE": "national", "ZICHT_SEED": str(SEED)}
+    steps = DISCLOSURE_STEPS if disclosure_only else STEPS + DISCLOSURE_STEPS
     try:
-        measurements = [_measure(step, code, env) for step, code in STEPS]
+        measurements = [_measure(step, code, env) for step, code in steps]
         disclosure = json.loads((work / "disclosure_bench.json").read_text())
+        all_tables = json.loads((work / "disclosure_all_tables.json").read_text())
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    _write(results, measurements, disclosure_markdown(disclosure))
+        if not disclosure_only:
+            shutil.rmtree(work, ignore_errors=True)
+    sections = disclosure_markdown(disclosure) + all_tables_markdown(all_tables)
+    _write(results, measurements, sections, partial=disclosure_only is not None)
     return measurements
 
 
-def _write(results: Path, measurements: list[Measurement], sections: list[str]) -> None:
+def _write(
+    results: Path, measurements: list[Measurement], sections: list[str], partial: bool = False
+) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -121,6 +140,14 @@ def _write(results: Path, measurements: list[Measurement], sections: list[str]) 
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}).",
         "",
+    ]
+    if partial:
+        lines += [
+            "Only the disclosure-control steps were run (`zicht bench --disclosure-only`), on a national",
+            "warehouse built before with the steps of `zicht bench`.",
+            "",
+        ]
+    lines += [
         "| step | wall time | peak memory |",
         "|---|---|---|",
     ]

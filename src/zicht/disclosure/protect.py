@@ -190,7 +190,7 @@ def _add_complements(
     a province with one gemeente, or one whose gemeenten a RIEC region also adds up, is recomputed
     through its gemeenten's other relations. So the candidates are the published cells of every
     relation of the group, and the smallest one that alone protects the cell is taken; when none
-    does, the one that widens its interval most (then the smallest), and the next round goes on.
+    does, the one that widens its interval most per unit of its value, and the next round goes on.
     Returns how many cells were added, and the feasibility intervals of the pattern audited.
     """
     hidden = {code for code in state.level if state.suppressed(code)}
@@ -241,7 +241,15 @@ def _best_complement(
         if is_protected(state.value[code], lower, upper, _needed_width(state, code)):
             return candidate
         widths[candidate] = upper - lower
-    return max(candidates, key=lambda member: (widths[member], -state.value[member]), default=None)
+    if not candidates:
+        return None
+    # None suffices alone: the most width per unit of value suppressed, so that a large cell (an OM
+    # hot spot) is not taken for the width it brings when small cells bring it together.
+    lower, upper = cell_interval(table_relations, state.value, hidden, code)
+    gain = {member: widths[member] - (upper - lower) for member in candidates}
+    if not any(width_gain > 0 for width_gain in gain.values()):
+        return max(candidates, key=lambda member: (widths[member], -state.value[member]))
+    return max(candidates, key=lambda member: (gain[member] / state.value[member], -state.value[member]))
 
 
 def _linked_hidden(table_relations: list[Relation], hidden: set[str], code: str) -> set[str]:
