@@ -257,7 +257,7 @@ def _refused_lines(refused: list[str]) -> list[str]:
     if not refused:
         return []
     return [
-        f"{len(refused)} tables were left out: their totals are not the sums of their parts, which "
+        f"Left out, {len(refused)} in all: tables whose totals are not the sums of their parts, which "
         "protect_cells (and so `dbt build`) refuses. The first:",
         "",
         *(f"- {error}" for error in refused[:3]),
