@@ -127,6 +127,24 @@ def run(results: Path = RESULTS, disclosure_only: Path | None = None) -> list[Me
     return measurements
 
 
+def _earlier_rows(results: Path, steps: set[str]) -> tuple[list[str], str]:
+    """The step rows of the results file that this run did not measure again (marked *), and when
+    they were measured: a partial run keeps the figures of the steps it skipped."""
+    if not results.exists():
+        return [], ""
+    text = results.read_text().splitlines()
+    measured = next(
+        (line.removeprefix("Measured ").rstrip(".") for line in text if line.startswith("Measured ")), ""
+    )
+    rows = []
+    for line in text:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[1].endswith(" s") and cells[0].rstrip(" *") not in steps:
+            step = cells[0].rstrip(" *")
+            rows.append(f"| {step} * | {cells[1]} | {cells[2]} |")
+    return rows, measured
+
+
 def _write(
     results: Path, measurements: list[Measurement], sections: list[str], partial: bool = False
 ) -> None:
@@ -141,16 +159,19 @@ def _write(
         f"({os.cpu_count()} cores, Python {platform.python_version()}).",
         "",
     ]
+    earlier = _earlier_rows(results, {m.step for m in measurements}) if partial else ([], "")
     if partial:
         lines += [
             "Only the disclosure-control steps were run (`zicht bench --disclosure-only`), on a national",
-            "warehouse built before with the steps of `zicht bench`.",
+            "warehouse built before with the steps of `zicht bench`."
+            + (f" Rows marked * are kept from the earlier run ({earlier[1]})." if earlier[0] else ""),
             "",
         ]
     lines += [
         "| step | wall time | peak memory |",
         "|---|---|---|",
     ]
+    lines += earlier[0]
     lines += [f"| {m.step} | {m.seconds:.1f} s | {m.peak_mib:,.0f} MiB |" for m in measurements]
     lines += [
         "",
