@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from zicht.disclosure.bench import all_tables_markdown
 from zicht.disclosure.bench import markdown as disclosure_markdown
 from zicht.settings import PROJECT_ROOT
 from zicht.superset.bench import SupersetBench
@@ -106,25 +107,46 @@ STEPS = [
         "from zicht.superset.bench import run_private; from zicht.settings import get_settings as s; "
         "run_private(s().published_path, None, 'national', out=s().data_dir / 'superset_bench.json')",
     ),
+]
+# Disclosure control, on the warehouse the steps above built (also on its own: `zicht bench
+# --disclosure-only DATA_DIR`, for a national warehouse built before).
+DISCLOSURE_STEPS = [
     (
         "disclosure control: one national buurt table (tau-ARGUS per gemeente + audit, 2 workers)",
         "from zicht.disclosure.bench import run; from zicht.settings import get_settings as s; "
         f"run({SEED}, workers=2, out=s().data_dir / 'disclosure_bench.json')",
     ),
+    (
+        "disclosure control: every table of every year, as int_disclosure_cells (rules + tau-ARGUS + audit, "
+        "2 workers), then the newest year with tau-ARGUS alone and with the rules",
+        "from zicht.disclosure.bench import run_all_tables; from zicht.settings import get_settings as s; "
+        "run_all_tables(s().warehouse_path, workers=2, out=s().data_dir / 'disclosure_all_tables.json')",
+    ),
 ]
 
 
-def run(results: Path = RESULTS) -> list[Measurement]:
-    work = Path(tempfile.mkdtemp(prefix="zicht-bench-"))
+def run(results: Path = RESULTS, disclosure_only: Path | None = None) -> list[Measurement]:
+    """Every step on a fresh national data folder; or, with `disclosure_only`, only the disclosure
+    steps on the national warehouse already built in that folder (which is kept)."""
+    work = disclosure_only or Path(tempfile.mkdtemp(prefix="zicht-bench-"))
     env = {**os.environ, "ZICHT_DATA_DIR": str(work), "ZICHT_SCALE": "national", "ZICHT_SEED": str(SEED)}
+    steps = DISCLOSURE_STEPS if disclosure_only else STEPS + DISCLOSURE_STEPS
     try:
-        measurements = [_measure(step, code, env) for step, code in STEPS]
+        measurements = [_measure(step, code, env) for step, code in steps]
         disclosure = json.loads((work / "disclosure_bench.json").read_text())
-        superset = SupersetBench.from_json(json.loads((work / "superset_bench.json").read_text()))
+        all_tables = json.loads((work / "disclosure_all_tables.json").read_text())
+        superset_figures = work / "superset_bench.json"
+        superset = (
+            SupersetBench.from_json(json.loads(superset_figures.read_text()))
+            if superset_figures.exists() and not disclosure_only
+            else None
+        )
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    sections = superset_markdown(superset, "make bench") + disclosure_markdown(disclosure)
-    _write(results, measurements, sections)
+        if not disclosure_only:
+            shutil.rmtree(work, ignore_errors=True)
+    sections = superset_markdown(superset, "make bench") if superset else []
+    sections += disclosure_markdown(disclosure) + all_tables_markdown(all_tables)
+    _write(results, measurements, sections, partial=disclosure_only is not None)
     return measurements
 
 
@@ -152,7 +174,27 @@ def write_quick_superset_section(lines: list[str], results: Path = RESULTS) -> N
     print(f"wrote the Superset section of {results}")
 
 
-def _write(results: Path, measurements: list[Measurement], sections: list[str]) -> None:
+def _earlier_rows(results: Path, steps: set[str]) -> tuple[list[str], str]:
+    """The step rows of the results file that this run did not measure again (marked *), and when
+    they were measured: a partial run keeps the figures of the steps it skipped."""
+    if not results.exists():
+        return [], ""
+    text = results.read_text().splitlines()
+    measured = next(
+        (line.removeprefix("Measured ").rstrip(".") for line in text if line.startswith("Measured ")), ""
+    )
+    rows = []
+    for line in text:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[1].endswith(" s") and cells[0].rstrip(" *") not in steps:
+            step = cells[0].rstrip(" *")
+            rows.append(f"| {step} * | {cells[1]} | {cells[2]} |")
+    return rows, measured
+
+
+def _write(
+    results: Path, measurements: list[Measurement], sections: list[str], partial: bool = False
+) -> None:
     lines = [
         "# Benchmarks",
         "",
@@ -163,9 +205,20 @@ def _write(results: Path, measurements: list[Measurement], sections: list[str]) 
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}).",
         "",
+    ]
+    earlier = _earlier_rows(results, {m.step for m in measurements}) if partial else ([], "")
+    if partial:
+        lines += [
+            "Only the disclosure-control steps were run (`zicht bench --disclosure-only`), on a national",
+            "warehouse built before with the steps of `zicht bench`."
+            + (f" Rows marked * are kept from the earlier run ({earlier[1]})." if earlier[0] else ""),
+            "",
+        ]
+    lines += [
         "| step | wall time | peak memory |",
         "|---|---|---|",
     ]
+    lines += earlier[0]
     lines += [f"| {m.step} | {m.seconds:.1f} s | {m.peak_mib:,.0f} MiB |" for m in measurements]
     lines += [
         "",

@@ -205,7 +205,7 @@ def _docs(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from zicht.bench import run
 
-    run()
+    run(disclosure_only=args.disclosure_only)
     return 0
 
 
@@ -338,9 +338,14 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--port", type=int, default=8081)
     docs.set_defaults(handler=_docs)
 
-    commands.add_parser("bench", help="national-scale benchmarks into docs/benchmarks.md").set_defaults(
-        handler=_bench
+    bench = commands.add_parser("bench", help="national-scale benchmarks into docs/benchmarks.md")
+    bench.add_argument(
+        "--disclosure-only",
+        type=Path,
+        metavar="DATA_DIR",
+        help="only the disclosure-control steps, on the national warehouse already built in DATA_DIR",
     )
+    bench.set_defaults(handler=_bench)
 
     bench_superset = commands.add_parser(
         "bench-superset",

@@ -54,3 +54,45 @@ def test_a_strict_threshold_that_suppresses_gemeenten_still_passes_the_audit():
     assert protected.passed
     published = dict(zip(cells.loc[~hidden, "region_code"], cells.loc[~hidden, "value"], strict=True))
     assert differencing_attack(relations(cells), published, cells.loc[hidden, "region_code"]) == {}
+
+
+def test_the_all_tables_section_reports_the_ratio_the_refused_tables_and_the_loss():
+    from zicht.disclosure.bench import all_tables_markdown
+
+    run = {"secondary_cells": 10, "secondary_value": 95.0, "largest_secondary": 12.0, "tables_failed": 0}
+    figures = {
+        "tables": 3,
+        "refused": ["om_zaken/x/2021: row 1 (region_code 'NL00'): value 9 is not the sum of its 2 parts"],
+        "years": [2021, 2025],
+        "tables_with_primary": 2,
+        "cells": 900,
+        "primary_cells": 40,
+        "secondary_cells": 12,
+        "tables_failed": 0,
+        "workers": 2,
+        "read_seconds": 1.0,
+        "protect_seconds": 30.0,
+        "comparison": {
+            "year": 2025,
+            "tables": 2,
+            "tau_only": {**run, "seconds": 12.0},
+            "rules_first": {**run, "seconds": 3.0},
+        },
+        "loss": [
+            {
+                "theme": "drugs",
+                "region_level": "gemeente",
+                "cells": 600,
+                "suppressed_cells": 45,
+                "primary_cells": 40,
+                "secondary_cells": 5,
+                "share_cells": 0.075,
+                "share_value": float("nan"),
+            }
+        ],
+    }
+    lines = all_tables_markdown(figures)
+    assert "Speed-up 4.0x." in lines
+    assert "| drugs | gemeente | 600 | 45 (40 + 5) | 7.5% | - |" in lines
+    assert any(line.startswith("Left out, 1 in all") for line in lines)
+    assert any("2021-2025" in line and "30.0 s" in line for line in lines)

@@ -3,9 +3,8 @@
 The attacker knows every published cell and every additive relation (the region hierarchy and the
 RIEC grouping, together) and that counts and sums are not negative. For a suppressed cell the
 smallest and largest values consistent with all of that are two linear programs, solved with
-HiGHS through `scipy.optimize.linprog`. Suppressed cells only interact through relations they share,
-which splits them into independent groups, solved side by side in one program per position,
-positions spread over processes.
+HiGHS with warm starts (`lp.py`). Suppressed cells only interact through relations they share,
+which splits them into independent groups, solved side by side in one program per position.
 The audit runs on the whole table at once, so it also checks what the decomposed protection assumed.
 """
 
@@ -16,13 +15,14 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
-from scipy.sparse import coo_array
 
 from zicht.disclosure.cells import Relation
+from zicht.disclosure.lp import Programs, block_intervals
 from zicht.disclosure.primary import SUPPRESSED
+
+# Below this many hidden cells, starting processes costs more than the programs.
+PARALLEL_AUDIT_CELLS = 2000
 
 AUDIT_COLUMNS = [
     "region_code",
@@ -90,59 +90,61 @@ def linear_groups(
         groups.append(
             _Group(
                 tuple(sorted(codes)),
+                # sorted: the same group gives the same key whatever the order of the relations
                 tuple(
-                    (tuple((index[code], coefficient) for code, coefficient in unknown.items()), rhs)
-                    for unknown, rhs in group_equations[root]
+                    sorted(
+                        (tuple(sorted((index[code], weight) for code, weight in unknown.items())), rhs)
+                        for unknown, rhs in group_equations[root]
+                    )
                 ),
             )
         )
     return groups
 
 
+def attack_cap(value: Mapping[str, float]) -> float:
+    """A bound far above any cell: it keeps the programs bounded, and an upper bound at it means none."""
+    return 100 * (sum(abs(v) for v in value.values()) + 1)
+
+
 def feasibility_intervals(
-    relations: Iterable[Relation], value: Mapping[str, float], hidden: set[str], workers: int = 1
+    relations: Iterable[Relation],
+    value: Mapping[str, float],
+    hidden: set[str],
+    workers: int = 1,
+    solved: dict | None = None,
 ) -> dict[str, tuple[float, float]]:
     """The (lower, upper) an attacker can deduce for each hidden cell from everything else.
 
-    The groups are independent, so one program minimises the k-th cell of every group at once
-    (the sum of independent minima is minimal exactly when each is): 2 x (largest group) programs in
-    all, each over the groups that have a k-th cell only. A cap far above any cell keeps the programs
-    bounded; an upper bound at the cap means there is none.
+    The groups are independent and solved together (`lp.block_intervals`); with several workers
+    and many cells, the groups are dealt out to one model per process, largest first.
+    `solved`, when given, keeps the intervals of every group solved (the same group, equations and
+    right-hand sides give the same intervals), so that auditing a part and then the whole table, or
+    a pattern after a change elsewhere, solves each group once. Use one per table: the cap an upper
+    bound is compared with depends on the table's values.
     """
-    groups = sorted(linear_groups(relations, value, hidden), key=lambda group: -len(group.codes))
-    if not groups:
-        return {}
-    offsets = np.cumsum([0] + [len(group.codes) for group in groups])
-    rows, cols, data, rhs, row_ends = [], [], [], [], []
-    for group, offset in zip(groups, offsets, strict=False):
-        for terms, constant in group.equations:
-            for col, coefficient in terms:
-                rows.append(len(rhs))
-                cols.append(offset + col)
-                data.append(coefficient)
-            rhs.append(constant)
-        row_ends.append(len(rhs))
-    matrix = coo_array((data, (rows, cols)), shape=(len(rhs), int(offsets[-1]))).tocsr()
-    cap = 100 * (sum(abs(v) for v in value.values()) + 1)
-    programs = []
-    for k in range(len(groups[0].codes)):
-        active = sum(1 for group in groups if len(group.codes) > k)  # a prefix: groups run largest first
-        chosen = offsets[:active] + k
-        columns, equations = int(offsets[active]), row_ends[active - 1]
-        programs.append((matrix[:equations, :columns], np.array(rhs[:equations]), cap, chosen))
-    if workers > 1 and len(programs) > 8:
-        with ProcessPoolExecutor(workers) as pool:
-            chunk = max(1, len(programs) // (4 * workers))
-            solved = list(pool.map(_solve_position, programs, chunksize=chunk))
-    else:
-        solved = [_solve_position(program) for program in programs]
-    lower = np.zeros(int(offsets[-1]))
-    upper = np.zeros(int(offsets[-1]))
-    for (_, _, _, chosen), (minima, maxima) in zip(programs, solved, strict=True):
-        lower[chosen], upper[chosen] = minima, maxima
-    upper = np.where(upper >= cap / 2, math.inf, upper)
-    codes = [code for group in groups for code in group.codes]
-    return {code: (float(lower[i]), float(upper[i])) for i, code in enumerate(codes)}
+    solved = {} if solved is None else solved
+    groups = linear_groups(relations, value, hidden)
+    new = sorted({group for group in groups if group not in solved}, key=lambda group: -len(group.codes))
+    if new:
+        cap = attack_cap(value)
+        shares = min(workers, 1 + sum(len(group.codes) for group in new) // PARALLEL_AUDIT_CELLS)
+        dealt = [new[start::shares] for start in range(shares)]
+        programs = [([len(g.codes) for g in share], [g.equations for g in share], cap) for share in dealt]
+        if shares > 1:
+            with ProcessPoolExecutor(shares) as pool:
+                results = list(pool.map(_block_intervals, programs))
+        else:
+            results = [_block_intervals(program) for program in programs]
+        for share, intervals in zip(dealt, results, strict=True):
+            solved.update(zip(share, intervals, strict=True))
+    return {
+        code: interval for group in groups for code, interval in zip(group.codes, solved[group], strict=True)
+    }
+
+
+def _block_intervals(program) -> list[list[tuple[float, float]]]:
+    return block_intervals(*program)
 
 
 def cell_interval(
@@ -164,32 +166,10 @@ def cell_interval(
                     reached.add(member)
                     stack.append(member)
     (group,) = linear_groups(used.values(), value, reached)  # `reached` is connected
-    cap = 100 * (sum(abs(v) for v in value.values()) + 1)
-    rows, cols, data, rhs = [], [], [], []
-    for terms, constant in group.equations:
-        for col, coefficient in terms:
-            rows.append(len(rhs))
-            cols.append(col)
-            data.append(coefficient)
-        rhs.append(constant)
-    if not rhs:
+    if not group.equations:
         return 0.0, math.inf
-    matrix = coo_array((data, (rows, cols)), shape=(len(rhs), len(group.codes))).tocsr()
-    lower, upper = _solve_position((matrix, np.array(rhs), cap, [group.codes.index(code)]))
-    return float(lower[0]), (math.inf if upper[0] >= cap / 2 else float(upper[0]))
-
-
-def _solve_position(program) -> tuple[np.ndarray, np.ndarray]:
-    matrix, rhs, cap, chosen = program
-    out = []
-    for sign in (1.0, -1.0):
-        objective = np.zeros(matrix.shape[1])
-        objective[chosen] = sign
-        result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=(0, cap), method="highs")
-        if result.status != 0:
-            raise RuntimeError(f"audit linear program failed: {result.message}")
-        out.append(result.x[chosen])
-    return out[0], out[1]
+    programs = Programs(len(group.codes), group.equations, attack_cap(value))
+    return programs.interval(group.codes.index(code))
 
 
 def is_protected(value: float, lower: float, upper: float, required_width: float) -> bool:

@@ -35,9 +35,10 @@ from zicht.disclosure.audit import (
     is_protected,
 )
 from zicht.disclosure.cells import Relation, relations, validate_cells
+from zicht.disclosure.greedy import SOME_ROOM, GreedyFailed, greedy_complements
 from zicht.disclosure.primary import EMPTY, PRIMARY, SECONDARY, apply_primary_rules, protection_levels
 from zicht.disclosure.primary import SAFE as PUBLISHED
-from zicht.disclosure.rules import DisclosureRules, load_rules
+from zicht.disclosure.rules import REGION_LEVELS, DisclosureRules, load_rules
 from zicht.disclosure.tau import FIXED, SAFE, UNSAFE, TauCell, secondary_suppression
 
 UPPER_LEVELS = ("nederland", "provincie", "riec", "gemeente")
@@ -88,8 +89,8 @@ def protect_cells(
         return ProtectedTable(table, AuditResult(pd.DataFrame(columns=list(AUDIT_COLUMNS)), passed=True))
     table_relations = relations(table)
     state = _State(table, rule.min_width)
-    _protect_upper_table(state, table_relations, table_name)
-    _protect_subtrees(state, table_relations, rules.workers, table_name)
+    _protect_upper_table(state, table_relations, table_name, rules.heuristic)
+    _protect_subtrees(state, table_relations, rules.workers, table_name, rules.heuristic)
     for _ in range(MAX_REPAIR_ROUNDS):
         added, intervals = _add_complements(state, table_relations, rules.workers)
         if not added:
@@ -115,6 +116,7 @@ class _State:
         self.width = dict(zip(table["region_code"], table["required_width"], strict=True))
         self.secondary: set[str] = set()
         self.secondary_width = secondary_width
+        self.solved_groups: dict = {}  # the audit's solved groups, shared by every audit of the table
 
     def suppressed(self, code: str) -> bool:
         return self.status[code] == PRIMARY or code in self.secondary
@@ -134,7 +136,9 @@ def _children(table_relations: list[Relation], grouping: str) -> dict[str, list[
     return {r.total: list(r.parts) for r in table_relations if r.grouping == grouping}
 
 
-def _protect_upper_table(state: _State, table_relations: list[Relation], table_name: str) -> None:
+def _protect_upper_table(
+    state: _State, table_relations: list[Relation], table_name: str, heuristic: bool = True
+) -> None:
     roots = [code for code, level in state.level.items() if level == "nederland"]
     if not roots:
         return
@@ -154,6 +158,8 @@ def _protect_upper_table(state: _State, table_relations: list[Relation], table_n
         for total, parts in children.items()
         if parts
     ]
+    if heuristic and _try_greedy(state, upper_relations, fixed={root}):
+        return
     for _ in range(MAX_UPPER_ROUNDS):
         added = 0
         for grouping, children in hierarchies:
@@ -184,11 +190,11 @@ def _add_complements(
     a province with one gemeente, or one whose gemeenten a RIEC region also adds up, is recomputed
     through its gemeenten's other relations. So the candidates are the published cells of every
     relation of the group, and the smallest one that alone protects the cell is taken; when none
-    does, the one that widens its interval most (then the smallest), and the next round goes on.
+    does, the one that widens its interval most per unit of its value, and the next round goes on.
     Returns how many cells were added, and the feasibility intervals of the pattern audited.
     """
     hidden = {code for code in state.level if state.suppressed(code)}
-    intervals = feasibility_intervals(table_relations, state.value, hidden, workers)
+    intervals = feasibility_intervals(table_relations, state.value, hidden, workers, state.solved_groups)
     failing = sorted(
         code
         for code, (lower, upper) in intervals.items()
@@ -235,7 +241,15 @@ def _best_complement(
         if is_protected(state.value[code], lower, upper, _needed_width(state, code)):
             return candidate
         widths[candidate] = upper - lower
-    return max(candidates, key=lambda member: (widths[member], -state.value[member]), default=None)
+    if not candidates:
+        return None
+    # None suffices alone: the most width per unit of value suppressed, so that a large cell (an OM
+    # hot spot) is not taken for the width it brings when small cells bring it together.
+    lower, upper = cell_interval(table_relations, state.value, hidden, code)
+    gain = {member: widths[member] - (upper - lower) for member in candidates}
+    if not any(width_gain > 0 for width_gain in gain.values()):
+        return max(candidates, key=lambda member: (widths[member], -state.value[member]))
+    return max(candidates, key=lambda member: (gain[member] / state.value[member], -state.value[member]))
 
 
 def _linked_hidden(table_relations: list[Relation], hidden: set[str], code: str) -> set[str]:
@@ -268,11 +282,19 @@ def _protect_one_run(job: tuple[str, dict[str, list[str]], dict[str, TauCell], s
     return secondary_suppression(total, children, cells, label)
 
 
-def _protect_subtrees(state: _State, table_relations: list[Relation], workers: int, table_name: str) -> None:
+def _protect_subtrees(
+    state: _State, table_relations: list[Relation], workers: int, table_name: str, heuristic: bool = True
+) -> None:
     children = _children(table_relations, "region")
+    if heuristic:
+        children_left = _greedy_subtrees(state, children)
+    else:
+        children_left = children
     published: list[tuple[str, dict[str, list[str]], dict[str, TauCell]]] = []
     jobs = []
     for gemeente in (code for code, level in state.level.items() if level == "gemeente"):
+        if gemeente not in children_left:
+            continue
         tree = _subtree(children, gemeente)
         if not tree:
             continue
@@ -295,6 +317,90 @@ def _protect_subtrees(state: _State, table_relations: list[Relation], workers: i
     for new in results:  # the gemeenten (and the joined total) keep the upper table's status
         below = {code for code in new if state.level.get(code) in ("wijk", "buurt")}
         state.secondary |= {code for code in below if state.status[code] != PRIMARY}
+
+
+def _try_greedy(state: _State, part_relations: list[Relation], fixed: set[str]) -> bool:
+    """The rules of greedy.py on one part of the table; their complements are kept only when the
+    exact audit of the part proves every hidden cell protected."""
+    added = _greedy_pattern(state, part_relations, fixed)
+    if added is None or _failing(state, part_relations, added):
+        return False
+    state.secondary |= added
+    return True
+
+
+def _greedy_pattern(state: _State, part_relations: list[Relation], fixed: set[str]) -> set[str] | None:
+    codes = {member for relation in part_relations for member in (relation.total, *relation.parts)}
+    levels = {
+        code: protection_levels(state.value[code], state.width[code])
+        if state.status[code] == PRIMARY
+        else (SOME_ROOM, SOME_ROOM)
+        for code in codes
+        if state.suppressed(code)
+    }
+    candidates = {
+        code
+        for code in codes
+        if state.status[code] == PUBLISHED
+        and code not in state.secondary
+        and code not in fixed
+        and state.value[code] > 0
+        and state.level[code] != "nederland"
+    }
+    depth = {code: REGION_LEVELS.index(state.level[code]) for code in codes}
+    try:
+        return greedy_complements(part_relations, state.value, levels, candidates, depth)
+    except GreedyFailed:
+        return None
+
+
+def _failing(state: _State, part_relations: list[Relation], added: set[str]) -> set[str]:
+    """The hidden cells of the part that the exact audit finds insufficiently protected."""
+    codes = {member for relation in part_relations for member in (relation.total, *relation.parts)}
+    hidden = {code for code in codes if state.suppressed(code)} | added
+    intervals = feasibility_intervals(part_relations, state.value, hidden, solved=state.solved_groups)
+    return {
+        code
+        for code, (lower, upper) in intervals.items()
+        if not is_protected(state.value[code], lower, upper, _needed_width(state, code))
+    }
+
+
+def _greedy_subtrees(state: _State, children: dict[str, list[str]]) -> set[str]:
+    """The rules of greedy.py on the subtree of every published gemeente (fixed, as in the tau-ARGUS
+    runs), all audited at once; returns the gemeenten whose subtree still needs tau-ARGUS."""
+    left: set[str] = set()
+    relations_of: dict[str, list[Relation]] = {}
+    found: dict[str, set[str]] = {}
+    for gemeente in (code for code, level in state.level.items() if level == "gemeente"):
+        tree = _subtree(children, gemeente)
+        if not tree:
+            continue
+        codes = [code for parts in tree.values() for code in parts]
+        if not any(state.status[code] == PRIMARY for code in codes):
+            if state.suppressed(gemeente):
+                left.add(gemeente)
+            continue
+        if state.suppressed(gemeente):
+            left.add(gemeente)  # its subtree must re-protect it: tau-ARGUS, with the upper table's pattern
+            continue
+        part = [Relation(total, tuple(parts), "region") for total, parts in tree.items()]
+        added = _greedy_pattern(state, part, fixed={gemeente})
+        if added is None:
+            left.add(gemeente)
+        else:
+            relations_of[gemeente], found[gemeente] = part, added
+    if found:
+        # the subtrees share no hidden cell (their gemeenten are published): one audit for all
+        all_relations = [relation for part in relations_of.values() for relation in part]
+        failing = _failing(state, all_relations, set().union(*found.values()))
+        for gemeente, part in relations_of.items():
+            members = {member for relation in part for member in (relation.total, *relation.parts)}
+            if failing & members:
+                left.add(gemeente)
+            else:
+                state.secondary |= found[gemeente]
+    return left
 
 
 def _joined_run(

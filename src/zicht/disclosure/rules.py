@@ -11,6 +11,7 @@
 | `ZICHT_SDC_ROUNDED_LEVELS` | `wijk,buurt` | region levels whose counts are rounded |
 | `ZICHT_SDC_MIN_DENOMINATOR` | `100` | a percentage is published only over at least this many |
 | `ZICHT_SDC_WORKERS` | cores | processes protecting gemeente subtrees in parallel |
+| `ZICHT_SDC_HEURISTIC` | `true` | try the rules of `greedy.py` (audited) before tau-ARGUS on each part |
 
 Persons 10 and companies 3 are assumptions (no public source fixes them); CBS rounds wijk/buurt
 counts to 5 and publishes income percentages over at least 100.
@@ -53,6 +54,7 @@ class DisclosureRules:
     rounded_levels: tuple[str, ...]
     min_denominator: int
     workers: int
+    heuristic: bool = True  # greedy.py first, tau-ARGUS where its pattern fails the audit
 
     def rule(self, disclosure_class: str) -> ClassRule:
         try:
@@ -127,4 +129,17 @@ def load_rules(env: Mapping[str, str] | None = None) -> DisclosureRules:
         rounded_levels=tuple(level for level in levels if level),
         min_denominator=_number(env, "MIN_DENOMINATOR", int, 1),
         workers=_number({"ZICHT_SDC_WORKERS": str(os.cpu_count() or 1), **env}, "WORKERS", int, 1),
+        heuristic=_flag(env, "HEURISTIC", default=True),
     )
+
+
+def _flag(env: Mapping[str, str], key: str, default: bool) -> bool:
+    name = f"ZICHT_SDC_{key}"
+    raw = env.get(name)
+    if raw is None:
+        return default
+    if raw.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise RuleError(f"{name}={raw!r} is not true or false")

@@ -1,0 +1,63 @@
+"""The job list shared by the dbt model int_disclosure_cells and the national benchmark."""
+
+import pandas as pd
+
+from zicht.disclosure.jobs import OUTPUT_DTYPES, protect_jobs, protected_measures, table_jobs
+from zicht.indicators import load_catalog
+
+REGION_COLUMNS = ["region_level", "region_code", "wijk_code", "gemeente_code", "province_code", "riec_code"]
+REGIONS = pd.DataFrame(
+    [
+        ("nederland", "NL00", None, None, None, None),
+        ("provincie", "PV20", None, None, "PV20", None),
+        ("riec", "RIEC01", None, None, None, "RIEC01"),
+        ("gemeente", "GM0001", None, "GM0001", "PV20", "RIEC01"),
+        ("gemeente", "GM0002", None, "GM0002", "PV20", "RIEC01"),
+        ("wijk", "WK000101", None, "GM0001", "PV20", "RIEC01"),
+        ("buurt", "BU00010101", "WK000101", "GM0001", "PV20", "RIEC01"),
+    ],
+    columns=REGION_COLUMNS,
+)
+
+
+def _amounts(measure, category, year, counts):
+    return [(measure, category, year, level, code, amount) for level, code, amount in counts]
+
+
+def test_one_table_per_numerator_and_year_at_the_levels_its_indicators_show():
+    catalog = load_catalog()
+    harddrugs = catalog.indicator("drugs_om_harddrugs").numerator
+    vastgoed = catalog.indicator("vastgoed_vastgoedbedrijven").numerator
+    om = [("nederland", "NL00", 30.0), ("provincie", "PV20", 30.0), ("riec", "RIEC01", 30.0),
+          ("gemeente", "GM0001", 30.0)]  # fmt: skip
+    kvk = [("nederland", "NL00", 5.0), ("gemeente", "GM0002", 5.0)]
+    amounts = pd.DataFrame(
+        _amounts(harddrugs.measure, harddrugs.category, 2024, om)
+        + _amounts(harddrugs.measure, harddrugs.category, 2023, om)
+        + _amounts(vastgoed.measure, vastgoed.category, 2024, kvk)
+        + _amounts("misdrijven", "1.1.1", 2024, om),  # a CBS figure: CBS protects it
+        columns=["measure", "category", "period_year", "region_level", "region_code", "amount"],
+    )
+    jobs = table_jobs(catalog, ["96021"], REGIONS, amounts)
+
+    assert [job.name for job in jobs] == [
+        f"{vastgoed.measure}/{vastgoed.category}/2024",
+        f"{harddrugs.measure}/{harddrugs.category}/2023",
+        f"{harddrugs.measure}/{harddrugs.category}/2024",
+    ]
+    om_cells = jobs[1].cells.set_index("region_code")
+    assert set(om_cells["region_level"]) == {"nederland", "provincie", "riec", "gemeente"}  # no wijk, buurt
+    assert om_cells.loc["GM0002", "value"] == 0.0  # no record: zero
+    assert om_cells.loc["GM0001", ["parent_code", "riec_code"]].tolist() == ["PV20", "RIEC01"]
+    kvk_cells = jobs[0].cells.set_index("region_code")
+    assert kvk_cells.loc["BU00010101", "parent_code"] == "WK000101"
+    assert kvk_cells.loc["WK000101", "parent_code"] == "GM0001"
+    assert jobs[0].disclosure_class == "companies" and jobs[1].disclosure_class == "persons"
+    assert "misdrijven" not in protected_measures(catalog)
+    assert {harddrugs.measure, vastgoed.measure} <= set(protected_measures(catalog))
+
+
+def test_no_jobs_give_the_typed_empty_table():
+    frame = protect_jobs([])
+    assert frame.empty
+    assert {column: str(dtype) for column, dtype in frame.dtypes.items()} == OUTPUT_DTYPES
