@@ -95,6 +95,13 @@ STEPS = [
         "outcomes = land_inbox('om'); assert {o.outcome for o in outcomes} == {'loaded'}, outcomes",
     ),
     (
+        "herindeling conversion table: land + validate + load (every year's codes to the newest indeling)",
+        "import shutil; from zicht.settings import get_settings as s; from zicht.extracts import land_inbox; "
+        "inbox = s().data_dir / 'inbox' / 'herindeling'; inbox.mkdir(parents=True); "
+        "[shutil.copy(p, inbox) for p in (s().synthetic_dir / 'extracts').glob('herindeling_*.csv')]; "
+        "outcomes = land_inbox('herindeling'); assert [o.outcome for o in outcomes] == ['loaded'], outcomes",
+    ),
+    (
         "wijk- en buurtkaart: land + load (all years, gemeenten, wijken, buurten)",
         "from zicht.shapes.land import drop_synthetic_kaart, land_shapes_inbox; "
         "drop_synthetic_kaart(); outcomes = land_shapes_inbox(); "
