@@ -15,7 +15,9 @@ from zicht.indicators import load_catalog
 def model(dbt, session):
     dbt.config(materialized="table")
     catalog = load_catalog()
-    branch_codes = dbt.ref("kwetsbare_branches").df()["sbi_code"].astype(str).tolist()
+    # dbt finds a Python model's refs only in plain `dbt.ref(...)` calls, not in a chained expression.
+    branches = dbt.ref("kwetsbare_branches")
+    branch_codes = branches.df()["sbi_code"].astype(str).tolist()
     regions = dbt.ref("int_reference_regions").df()
     quoted = ", ".join(f"'{measure}'" for measure in protected_measures(catalog))
     amounts = dbt.ref("int_measures_harmonised").filter(f"measure in ({quoted})").df()
