@@ -54,6 +54,7 @@ VALUE_FORMATS = {
     "ratio": ",.2f",
     "ratio_lower": ",.2f",
     "ratio_upper": ",.2f",
+    "ratio_rest": ",.2f",
     "expected": ",.1f",
     "denominator": ",d",
 }
@@ -163,7 +164,8 @@ def overview_dashboard(catalog: Catalog) -> Dashboard:
     themes = ", ".join(t.name_nl for code, t in catalog.themes.items() if code not in CONTEXT_THEMES)
     about = (
         "Een signaal is een indicator die significant afwijkt van Nederland in de richting van zorg "
-        "(exact betrouwbaarheidsinterval, zie docs/indicators.md). Thema's: " + themes + "."
+        "(exact betrouwbaarheidsinterval; verschillen de regio's van een niveau meer dan toeval verklaart, "
+        "dan ook buiten de daarvoor verbrede grenzen; zie docs/indicators.md). Thema's: " + themes + "."
     )
     total = Chart(
         "overzicht_signalen_totaal",
@@ -285,7 +287,9 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
         f"{name}_ranglijst",
         f"{theme.name_nl} — regio's gerangschikt",
         "Per regio de waarde, Nederland, de index, de gestandaardiseerde ratio met het exacte interval "
-        "en de significantie; niet gepubliceerde waarden staan onderaan met hun reden. " + definitions,
+        "en de significantie, de significantie gecorrigeerd voor overdispersie (die het signaal bepaalt) "
+        "en de ratio en significantie tegen de rest van Nederland (Nederland zonder de regio; telt bij "
+        "grote regio's); niet gepubliceerde waarden staan onderaan met hun reden. " + definitions,
         values,
         "table",
         raw_table(
@@ -300,6 +304,9 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
                 "ratio_lower",
                 "ratio_upper",
                 "significance",
+                "significance_adjusted",
+                "ratio_rest",
+                "significance_rest",
                 "publication_status",
             ],
             [("index_nl", False), ("region_name", True)],
