@@ -373,6 +373,7 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
             "legendOrientation": "top",
             "rich_tooltip": False,
             "x_axis_title": "Verwacht aantal",
+            "x_axis_number_format": ",.0f",
             "x_axis_title_margin": 30,
             "y_axis_title": "Ratio",
             "y_axis_title_margin": 30,
