@@ -2,8 +2,9 @@
 
 What an analyst reads must be one row per (year, level, region, indicator, breakdown), only at the
 levels the catalog allows, with a reason for every value that is not published, values in their
-possible range, an index and a significance that follow from the published numbers, and one Nederland
-row per indicator and year.
+possible range, an index and a significance that follow from the published numbers (the exact one,
+the one adjusted for overdispersion that drives the signal, and the one against the rest of Nederland),
+and one Nederland row per indicator and year.
 """
 
 from __future__ import annotations
@@ -135,23 +136,75 @@ def one_nederland_row_query() -> str:
 
 
 def significance_query() -> str:
-    """The interval holds the ratio, and the significance and signal follow from the interval."""
+    """The interval holds the ratio, and the exact significance follows from the interval."""
+    return """
+        SELECT *
+        FROM {batch}
+        WHERE (ratio_lower IS NOT NULL
+               AND NOT (ratio_lower <= ratio + 1e-9 AND ratio <= ratio_upper + 1e-9))
+           OR significance IS DISTINCT FROM CASE
+                WHEN ratio_lower IS NULL OR region_level = 'nederland' THEN NULL
+                WHEN ratio_lower > 1 THEN 'hoger'
+                WHEN ratio_upper < 1 THEN 'lager'
+                ELSE 'niet_significant' END
+    """
+
+
+def signal_query() -> str:
+    """The signal follows the overdispersion-adjusted significance, which follows the control limits.
+
+    Without significant overdispersion it is the exact significance; with it, a direction only when the
+    exact test agrees and the ratio lies outside the widened control limits, never beyond the exact test.
+    """
     concerns = _catalog_values([(i.code, i.concern) for i in load_catalog().indicators])
     return f"""
         SELECT batch.*
         FROM {{batch}} AS batch
         JOIN (VALUES {concerns}) AS catalog(indicator_code, concern)
             ON batch.indicator_code = catalog.indicator_code
-        WHERE (batch.ratio_lower IS NOT NULL
-               AND NOT (batch.ratio_lower <= batch.ratio + 1e-9 AND batch.ratio <= batch.ratio_upper + 1e-9))
-           OR batch.significance IS DISTINCT FROM CASE
-                WHEN batch.ratio_lower IS NULL OR batch.region_level = 'nederland' THEN NULL
-                WHEN batch.ratio_lower > 1 THEN 'hoger'
-                WHEN batch.ratio_upper < 1 THEN 'lager'
+        WHERE (batch.significance IS NOT NULL
+               AND NOT (batch.control_lower < 1 AND 1 < batch.control_upper))
+           OR batch.significance_adjusted IS DISTINCT FROM CASE
+                WHEN batch.significance IS NULL THEN NULL
+                WHEN NOT batch.is_overdispersed THEN batch.significance
+                WHEN batch.significance = 'hoger' AND batch.ratio > batch.control_upper THEN 'hoger'
+                WHEN batch.significance = 'lager' AND batch.ratio < batch.control_lower THEN 'lager'
                 ELSE 'niet_significant' END
            OR batch.is_signal IS DISTINCT FROM coalesce(
-                (catalog.concern = 'higher' AND batch.significance = 'hoger')
-                OR (catalog.concern = 'lower' AND batch.significance = 'lager'), false)
+                (catalog.concern = 'higher' AND batch.significance_adjusted = 'hoger')
+                OR (catalog.concern = 'lower' AND batch.significance_adjusted = 'lager'), false)
+    """
+
+
+def overdispersion_query() -> str:
+    """One overdispersion estimate per level, indicator, breakdown and year; none without it."""
+    return """
+        SELECT period_year, region_level, indicator_code, breakdown_code
+        FROM {batch}
+        WHERE region_level <> 'nederland'
+        GROUP BY period_year, region_level, indicator_code, breakdown_code
+        HAVING count(DISTINCT overdispersion_phi) > 1
+            OR count(DISTINCT variance_inflation) > 1
+            OR count(DISTINCT between_region_variance) > 1
+            OR bool_or(is_overdispersed AND (overdispersion_phi IS NULL OR between_region_variance < 0
+                                             OR variance_inflation < 1))
+            OR bool_or(NOT is_overdispersed AND (between_region_variance <> 0 OR variance_inflation <> 1))
+    """
+
+
+def rest_of_nederland_query() -> str:
+    """The comparison with the rest of Nederland: its interval holds its ratio, the verdict follows."""
+    return """
+        SELECT *
+        FROM {batch}
+        WHERE (ratio_rest_lower IS NOT NULL
+               AND NOT (ratio_rest_lower <= ratio_rest + 1e-9 AND ratio_rest <= ratio_rest_upper + 1e-9))
+           OR significance_rest IS DISTINCT FROM CASE
+                WHEN ratio_rest_lower IS NULL THEN NULL
+                WHEN ratio_rest_lower > 1 THEN 'hoger'
+                WHEN ratio_rest_upper < 1 THEN 'lager'
+                ELSE 'niet_significant' END
+           OR (NOT is_published AND (rest_value IS NOT NULL OR ratio_rest IS NOT NULL))
     """
 
 
@@ -204,7 +257,19 @@ def build() -> list[Expectation]:
         ),
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=significance_query(),
-            description="The interval holds the ratio; significance and signal follow from it.",
+            description="The interval holds the ratio; the exact significance follows from it.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=signal_query(),
+            description="The control limits hold 1; the adjusted significance and signal follow from them.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=overdispersion_query(),
+            description="One overdispersion estimate per level, indicator, breakdown and year.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=rest_of_nederland_query(),
+            description="The comparison with the rest of Nederland: interval, verdict, nothing unpublished.",
         ),
         ge.ExpectColumnValuesToBeBetween(column="percentile_rank", min_value=0, max_value=1),
     ]

@@ -26,7 +26,21 @@ NEDERLAND = {
     "ratio_lower": None,
     "ratio_upper": None,
     "significance": None,
+    "z_score": None,
+    "overdispersion_phi": None,
+    "is_overdispersed": False,
+    "variance_inflation": 1.0,
+    "between_region_variance": 0.0,
+    "z_score_adjusted": None,
+    "control_lower": None,
+    "control_upper": None,
+    "significance_adjusted": None,
     "is_signal": False,
+    "rest_value": None,
+    "ratio_rest": None,
+    "ratio_rest_lower": None,
+    "ratio_rest_upper": None,
+    "significance_rest": None,
     "percentile_rank": 0.0,
     "is_published": True,
     "suppression_reason": None,
@@ -43,8 +57,37 @@ GEMEENTE = {
     "ratio_lower": 2.02,
     "ratio_upper": 4.28,
     "significance": "hoger",
+    # Of overdispersed gemeenten (phi 4, multiplicative): limits (1 +/- 1.96 sqrt(4 / 40))^2 at E = 10.
+    "z_score": 2 * (30**0.5 - 10**0.5),
+    "overdispersion_phi": 4.0,
+    "is_overdispersed": True,
+    "variance_inflation": 4.0,
+    "between_region_variance": 0.0,
+    "z_score_adjusted": (30**0.5 - 10**0.5),
+    "control_lower": 0.145,
+    "control_upper": 2.624,
+    "significance_adjusted": "hoger",
     "is_signal": True,
+    # Nederland without it: 70 on 90 000; the conditional exact interval of the rate ratio.
+    "rest_value": 7.78,
+    "ratio_rest": 3.857,
+    "ratio_rest_lower": 2.427,
+    "ratio_rest_upper": 5.995,
+    "significance_rest": "hoger",
     "percentile_rank": 1.0,
+}
+INSIDE_THE_WIDENED_LIMITS = {
+    **GEMEENTE,
+    "region_code": "GM0015",
+    "numerator": 14.0,
+    "value": 14.0,
+    "index_nl": 140.0,
+    "ratio": 1.4,
+    "ratio_lower": 1.09,
+    "ratio_upper": 1.77,
+    "significance_adjusted": "niet_significant",
+    "is_signal": False,
+    "percentile_rank": 0.5,
 }
 SMALL = {
     **GEMEENTE,
@@ -57,7 +100,17 @@ SMALL = {
     "ratio_lower": None,
     "ratio_upper": None,
     "significance": None,
+    "z_score": None,
+    "z_score_adjusted": None,
+    "control_lower": None,
+    "control_upper": None,
+    "significance_adjusted": None,
     "is_signal": False,
+    "rest_value": None,
+    "ratio_rest": None,
+    "ratio_rest_lower": None,
+    "ratio_rest_upper": None,
+    "significance_rest": None,
     "percentile_rank": None,
     "is_published": False,
     "suppression_reason": "small_denominator",
@@ -70,7 +123,7 @@ SHARE_NL = {
     "value": 20.0,
     "national_value": 20.0,
 }
-VALID = [NEDERLAND, GEMEENTE, SMALL, SHARE_NL]
+VALID = [NEDERLAND, GEMEENTE, INSIDE_THE_WIDENED_LIMITS, SMALL, SHARE_NL]
 
 RULES = {
     "catalog": suite.catalog_rules_query(),
@@ -82,6 +135,9 @@ RULES = {
     "national": suite.national_value_query(),
     "one_nederland": suite.one_nederland_row_query(),
     "significance": suite.significance_query(),
+    "signal": suite.signal_query(),
+    "overdispersion": suite.overdispersion_query(),
+    "rest": suite.rest_of_nederland_query(),
 }
 
 
@@ -114,8 +170,20 @@ def test_valid_rows_pass_every_rule(rule):
         ("index", {**GEMEENTE, "index_nl": 250.0}),
         ("national", {**GEMEENTE, "national_value": 12.0}),
         ("significance", {**GEMEENTE, "significance": "niet_significant"}),
-        ("significance", {**GEMEENTE, "is_signal": False}),
         ("significance", {**GEMEENTE, "ratio": 5.0}),
+        ("signal", {**GEMEENTE, "is_signal": False}),
+        ("signal", {**INSIDE_THE_WIDENED_LIMITS, "significance_adjusted": "hoger", "is_signal": True}),
+        ("signal", {**GEMEENTE, "control_lower": 1.1}),
+        ("signal", {**GEMEENTE, "is_overdispersed": False, "significance_adjusted": "niet_significant"}),
+        ("overdispersion", {**INSIDE_THE_WIDENED_LIMITS, "overdispersion_phi": 3.0}),
+        ("overdispersion", {**INSIDE_THE_WIDENED_LIMITS, "variance_inflation": 3.0}),
+        (
+            "overdispersion",
+            {**NEDERLAND, "region_level": "gemeente", "region_code": "GM0016", "variance_inflation": 2.0},
+        ),
+        ("rest", {**GEMEENTE, "significance_rest": "niet_significant"}),
+        ("rest", {**GEMEENTE, "ratio_rest": 7.0}),
+        ("rest", {**SMALL, "rest_value": 9.9}),
     ],
 )
 def test_a_broken_row_is_caught(rule, broken):

@@ -102,7 +102,21 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
         "ratio_upper": None,
         "significance_level": 0.05,
         "significance": None,
+        "z_score": None,
+        "overdispersion_phi": None,
+        "is_overdispersed": False,
+        "variance_inflation": 1.0,
+        "between_region_variance": 0.0,
+        "z_score_adjusted": None,
+        "control_lower": None,
+        "control_upper": None,
+        "significance_adjusted": None,
         "is_signal": False,
+        "rest_value": None,
+        "ratio_rest": None,
+        "ratio_rest_lower": None,
+        "ratio_rest_upper": None,
+        "significance_rest": None,
         "previous_value": None,
         "change_previous_year": None,
         "is_published": True,
@@ -163,7 +177,39 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
             }
         ]
     )
-    for name, frame in {"indicators": indicators, "indicator_values": values, "signal_map": signals}.items():
+    # Two points of a Poisson funnel: exact limits narrowing from 4 to 40 expected cases.
+    funnel = pd.DataFrame(
+        [
+            {
+                "period_year": 2024,
+                "region_level": "gemeente",
+                "theme_code": "drugs",
+                "indicator_code": "drugs_om_harddrugs",
+                "breakdown_code": "totaal",
+                "grid_point": point,
+                "expected": expected,
+                "denominator": expected * 1000,
+                "is_overdispersed": False,
+                "variance_inflation": 1.0,
+                "between_region_variance": 0.0,
+                "lower_95": lower_95,
+                "upper_95": upper_95,
+                "lower_998": lower_998,
+                "upper_998": upper_998,
+            }
+            for point, expected, lower_95, upper_95, lower_998, upper_998 in [
+                (0, 4.0, 0.26, 2.35, 0.06, 3.28),
+                (1, 40.0, 0.71, 1.35, 0.58, 1.52),
+            ]
+        ]
+    )
+    published = {
+        "indicators": indicators,
+        "indicator_values": values,
+        "signal_map": signals,
+        "indicator_funnel_limits": funnel,
+    }
+    for name, frame in published.items():
         connection.register("incoming", frame)
         connection.execute(f"CREATE TABLE marts.{name} AS SELECT * FROM incoming")
         connection.unregister("incoming")

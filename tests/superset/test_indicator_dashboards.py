@@ -200,16 +200,19 @@ def test_the_index_map_opens_on_an_indicator_published_down_to_buurten(bundle):
 
 
 def _used_columns(params: dict) -> set[str]:
-    used = set(params.get("all_columns", [])) | set(params.get("groupby", []))
+    # A mixed chart's second query (points and lines of the funnel) has its own _b keys.
+    used = (
+        set(params.get("all_columns", [])) | set(params.get("groupby", [])) | set(params.get("groupby_b", []))
+    )
     used |= set(params.get("groupbyRows", [])) | set(params.get("groupbyColumns", []))
-    used |= {f["subject"] for f in params.get("adhoc_filters", [])}
+    used |= {f["subject"] for f in params.get("adhoc_filters", []) + params.get("adhoc_filters_b", [])}
     used |= {params[key] for key in ("x_axis", "entity", "series") if params.get(key)}
     used |= {yaml.safe_load(item)[0] for item in params.get("order_by_cols", [])}
     return used
 
 
 def _used_metrics(params: dict) -> set[str]:
-    used = set(params.get("metrics", []))
+    used = set(params.get("metrics", [])) | set(params.get("metrics_b", []))
     return used | {params[key] for key in ("metric", "x", "y", "size") if params.get(key)}
 
 
@@ -258,6 +261,39 @@ def test_native_filters_target_dataset_columns_and_charts_of_their_dashboard(bun
             assert set(native_filter["cascadeParentIds"]) <= filter_ids, native_filter["name"]
         names = {f["name"] for f in filters}
         assert {"Jaar"} <= names, dashboard.path
+
+
+def test_the_funnel_plot_draws_regions_and_control_limits_and_every_filter_reaching_it_applies(bundle):
+    datasets_by_uuid = {c["uuid"]: c for path, c in bundle.items() if path.startswith("datasets/")}
+    for dashboard in dashboards():
+        funnels = [chart for chart in dashboard.charts if chart.name.endswith("_trechter")]
+        if not dashboard.name.startswith("thema_"):
+            assert funnels == []
+            continue
+        (funnel,) = funnels
+        params = bundle[funnel.path]["params"]
+        assert (params["seriesType"], params["seriesTypeB"]) == ("scatter", "line")
+        assert set(params["metrics_b"]) == {
+            "grens_95_onder",
+            "grens_95_boven",
+            "grens_998_onder",
+            "grens_998_boven",
+        }
+        columns = {c["column_name"] for c in datasets_by_uuid[bundle[funnel.path]["dataset_uuid"]]["columns"]}
+        config = bundle[dashboard.path]
+        chart_id = next(
+            node["meta"]["chartId"]
+            for node in config["position"].values()
+            if isinstance(node, dict) and node.get("meta", {}).get("uuid") == funnel.uuid
+        )
+        # Superset drops a filter on a column the chart's dataset lacks; so every filter in the funnel's
+        # scope must name one of its columns, and the area filters (which would hide the lines) exclude it.
+        for native_filter in config["metadata"]["native_filter_configuration"]:
+            column = native_filter["targets"][0]["column"]["name"]
+            if chart_id in native_filter["scope"]["excluded"]:
+                assert column in {"province_name", "riec_name", "gemeente_name"}, native_filter["name"]
+            else:
+                assert column in columns, native_filter["name"]
 
 
 def test_exposures_name_every_generated_dashboard():

@@ -2,6 +2,9 @@
 
 poisson_lower(observed, alpha), poisson_upper(observed, alpha): limits of a Poisson mean.
 binomial_lower(k, n, alpha), binomial_upper(k, n, alpha): Clopper-Pearson limits of a proportion.
+poisson_funnel_lower/upper(expected, alpha), binomial_funnel_lower/upper(n, share, alpha): funnel-plot
+  limits of the ratio.
+normal_quantile(p), chi_squared_quantile(p, df): quantiles for the overdispersion adjustment.
 """
 
 from __future__ import annotations
@@ -12,7 +15,13 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import DOUBLE
 
-from zicht.indicators.statistics import binomial_limits, poisson_limits
+from zicht.indicators.statistics import (
+    binomial_limits,
+    chi_squared_quantile,
+    funnel_limits,
+    normal_quantile,
+    poisson_limits,
+)
 
 
 def _numpy(array: pa.Array) -> np.ndarray:
@@ -35,6 +44,27 @@ class Plugin(BasePlugin):
             "binomial_upper": (
                 lambda k, n, a: _arrow(binomial_limits(_numpy(k), _numpy(n), _numpy(a))[1]),
                 3,
+            ),
+            "poisson_funnel_lower": (
+                lambda e, a: _arrow(funnel_limits("poisson", _numpy(e), 1.0, _numpy(a))[0]),
+                2,
+            ),
+            "poisson_funnel_upper": (
+                lambda e, a: _arrow(funnel_limits("poisson", _numpy(e), 1.0, _numpy(a))[1]),
+                2,
+            ),
+            "binomial_funnel_lower": (
+                lambda n, share, a: _arrow(funnel_limits("binomial", _numpy(n), _numpy(share), _numpy(a))[0]),
+                3,
+            ),
+            "binomial_funnel_upper": (
+                lambda n, share, a: _arrow(funnel_limits("binomial", _numpy(n), _numpy(share), _numpy(a))[1]),
+                3,
+            ),
+            "normal_quantile": (lambda p: _arrow(normal_quantile(_numpy(p))), 1),
+            "chi_squared_quantile": (
+                lambda p, df: _arrow(chi_squared_quantile(_numpy(p), _numpy(df))),
+                2,
             ),
         }
         for name, (function, arity) in functions.items():

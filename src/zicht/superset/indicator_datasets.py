@@ -1,8 +1,9 @@
 """Superset datasets over the published indicator marts, with Dutch titles for every column.
 
 Column names and types come from the dbt contracts in `_indicators__models.yml` (one source); this
-module adds only what Superset shows: Dutch titles and descriptions, and the SQL of the two virtual
-datasets that give each row the catalog's names and its province and RIEC region by name.
+module adds only what Superset shows: Dutch titles and descriptions, and the SQL of the virtual datasets
+that give each row the catalog's names and its province and RIEC region by name, and that put the
+funnel plot's points and control limits in one table.
 """
 
 from __future__ import annotations
@@ -86,7 +87,42 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "ratio_upper": ("Ratio bovengrens", "Bovengrens van het exacte betrouwbaarheidsinterval van de ratio."),
     "significance_level": ("Significantieniveau", "Tweezijdig significantieniveau van het interval."),
     "significance": ("Significantie", "hoger, lager of niet_significant ten opzichte van Nederland."),
-    "is_signal": ("Signaal", "Significant afwijkend in de richting van zorg."),
+    "z_score": ("z-score", "Afwijking van Nederland in standaardfouten (wortel- of arcsinusschaal)."),
+    "overdispersion_phi": (
+        "Overdispersie (phi)",
+        "Gemiddelde gekwadrateerde z-score van de regio's van dit niveau (1 = alleen toeval).",
+    ),
+    "is_overdispersed": ("Overgedispergeerd", "De regio's verschillen significant meer dan door toeval."),
+    "variance_inflation": ("Variantiefactor", "phi bij overdispersie (multiplicatief model), anders 1."),
+    "between_region_variance": (
+        "Tussen-regiovariantie",
+        "tau2 bij overdispersie (additief model), anders 0.",
+    ),
+    "z_score_adjusted": ("z-score gecorrigeerd", "z-score gecorrigeerd voor overdispersie."),
+    "control_lower": ("Controlegrens onder", "Ondergrens van de trechter bij de omvang van de regio."),
+    "control_upper": ("Controlegrens boven", "Bovengrens van de trechter bij de omvang van de regio."),
+    "significance_adjusted": (
+        "Significantie (gecorrigeerd)",
+        "Significantie, bij overdispersie alleen buiten de verbrede grenzen; bepaalt het signaal.",
+    ),
+    "is_signal": (
+        "Signaal",
+        "Significant afwijkend in de richting van zorg, rekening houdend met overdispersie.",
+    ),
+    "rest_value": ("Waarde rest van Nederland", "Waarde van Nederland zonder deze regio."),
+    "ratio_rest": ("Ratio t.o.v. rest", "Waarde / waarde van de rest van Nederland."),
+    "ratio_rest_lower": ("Ratio t.o.v. rest ondergrens", "Ondergrens van het exacte interval van die ratio."),
+    "ratio_rest_upper": ("Ratio t.o.v. rest bovengrens", "Bovengrens van het exacte interval van die ratio."),
+    "significance_rest": (
+        "Significantie t.o.v. rest",
+        "hoger, lager of niet_significant t.o.v. de rest van Nederland.",
+    ),
+    "series_kind": ("Reeks", "regio (een punt van de trechter) of grens (een punt van de controlegrenzen)."),
+    "grid_point": ("Rasterpunt", "Volgnummer van het punt op de controlegrens."),
+    "lower_95": ("Ondergrens 95 %", "95 %-controlegrens van de ratio, onder."),
+    "upper_95": ("Bovengrens 95 %", "95 %-controlegrens van de ratio, boven."),
+    "lower_998": ("Ondergrens 99,8 %", "99,8 %-controlegrens van de ratio, onder."),
+    "upper_998": ("Bovengrens 99,8 %", "99,8 %-controlegrens van de ratio, boven."),
     "percentile_rank": ("Percentielrang", "Rang (0-1) van de waarde onder regio's van hetzelfde niveau."),
     "previous_value": ("Waarde vorig jaar", "Waarde van dezelfde regio in het vorige jaar."),
     "change_previous_year": ("Verandering t.o.v. vorig jaar", "Waarde min de waarde van het vorige jaar."),
@@ -121,6 +157,13 @@ INDICATOR_METRICS = (
     Metric("verwacht", "Verwacht", "SUM(expected)", "Verwachte teller bij het landelijke niveau.", ",.1f"),
     Metric("noemer", "Noemer", "SUM(denominator)", "Noemer (bevolking, voorraad of geheel).", ",d"),
     Metric("aantal_signalen", "Signalen", "COUNT(*) FILTER (WHERE is_signal)", "Aantal signalen.", ",d"),
+)
+FUNNEL_METRICS = (
+    Metric("ratio_regio", "Ratio", "MAX(ratio)", "Gestandaardiseerde ratio van de regio.", ",.2f"),
+    Metric("grens_95_onder", "Ondergrens 95 %", "MIN(lower_95)", "95 %-controlegrens, onder.", ",.2f"),
+    Metric("grens_95_boven", "Bovengrens 95 %", "MAX(upper_95)", "95 %-controlegrens, boven.", ",.2f"),
+    Metric("grens_998_onder", "Ondergrens 99,8 %", "MIN(lower_998)", "99,8 %-controlegrens, onder.", ",.2f"),
+    Metric("grens_998_boven", "Bovengrens 99,8 %", "MAX(upper_998)", "99,8 %-controlegrens, boven.", ",.2f"),
 )
 SIGNAL_METRICS = (
     Metric("signalen", "Signalen", "SUM(signals)", "Aantal signalen (indicator x regio).", ",d"),
@@ -241,6 +284,62 @@ def signal_map_sql() -> str:
     )
 
 
+# The funnel plot's dataset: the regions as points and the control limits as lines, in one table so that
+# one mixed chart draws both (query A the points, query B the lines) and the dashboard's indicator, year,
+# level and breakdown filters reach both by column name. It carries province and RIEC codes so that the
+# region rule of zicht.superset.access (wijken and buurten of the analyst's own region) applies to the
+# points; the lines hold no region's figure and are repeated for every (province, RIEC) pair so that
+# the rule keeps them for every analyst (the chart's MIN/MAX metrics are unchanged by the copies).
+FUNNEL_POINT_COLUMNS = ("region_name", "ratio", "significance_adjusted")
+FUNNEL_LINE_COLUMNS = ("lower_95", "upper_95", "lower_998", "upper_998")
+
+
+def _typed_nulls(columns: list[tuple[str, str]]) -> list[str]:
+    """NULLs with the contract type of (model, column), for the other half of the funnel's UNION."""
+    return [f"CAST(NULL AS {contract_columns()[model][name]}) AS {name}" for model, name in columns]
+
+
+def funnel_sql() -> str:
+    shared = ["period_year", "region_level", "indicator_code", "i.name_nl", "breakdown_code"]
+    points = [
+        "'regio' AS series_kind",
+        *(f"v.{c}" if "." not in c else c for c in shared),
+        "v.province_code",
+        "v.riec_code",
+        "v.breakdown_name",
+        "v.expected",
+        *(f"v.{c}" for c in FUNNEL_POINT_COLUMNS),
+        *_typed_nulls([("indicator_funnel_limits", c) for c in FUNNEL_LINE_COLUMNS]),
+    ]
+    lines = [
+        "'grens' AS series_kind",
+        *(f"f.{c}" if "." not in c else c for c in shared),
+        "areas.province_code",
+        "areas.riec_code",
+        "b.breakdown_name",
+        "f.expected",
+        *_typed_nulls([("indicator_values", c) for c in FUNNEL_POINT_COLUMNS]),
+        *(f"f.{c}" for c in FUNNEL_LINE_COLUMNS),
+    ]
+    breakdowns = "SELECT DISTINCT indicator_code, breakdown_code, breakdown_name FROM main.indicator_values"
+    areas = (
+        "SELECT DISTINCT province_code, riec_code FROM main.indicator_values WHERE region_level = 'gemeente'"
+    )
+    return (
+        "SELECT\n    " + ",\n    ".join(points) + "\n"
+        "FROM main.indicator_values AS v\n"
+        "INNER JOIN main.indicators AS i ON i.indicator_code = v.indicator_code\n"
+        "WHERE v.significance IS NOT NULL\n"
+        "UNION ALL\n"
+        "SELECT\n    " + ",\n    ".join(lines) + "\n"
+        "FROM main.indicator_funnel_limits AS f\n"
+        "INNER JOIN main.indicators AS i ON i.indicator_code = f.indicator_code\n"
+        f"LEFT JOIN ({breakdowns}) AS b\n"
+        "    ON b.indicator_code = f.indicator_code AND b.breakdown_code = f.breakdown_code\n"
+        f"CROSS JOIN ({areas}) AS areas"
+    )
+
+
 @dataclass(frozen=True)
 class Dataset:
     table_name: str
@@ -316,6 +415,25 @@ def indicator_map_dataset() -> Dataset:
     )
 
 
+def funnel_dataset() -> Dataset:
+    contracts = contract_columns()
+    values = contracts["indicator_values"]
+    columns = {"series_kind": "VARCHAR"}
+    columns |= {c: values[c] for c in ("period_year", "region_level", "indicator_code")}
+    columns |= {"name_nl": contracts["indicators"]["name_nl"]}
+    columns |= {c: values[c] for c in ("breakdown_code", "province_code", "riec_code", "breakdown_name")}
+    columns |= {c: values[c] for c in ("expected", *FUNNEL_POINT_COLUMNS)}
+    columns |= {c: contracts["indicator_funnel_limits"][c] for c in FUNNEL_LINE_COLUMNS}
+    return Dataset(
+        table_name="indicator_funnel",
+        description="De trechterplot: per indicator, niveau en jaar de regio's (ratio tegen verwacht aantal) "
+        "en de 95 %- en 99,8 %-controlegrenzen, verbreed bij overdispersie.",
+        columns=columns,
+        metrics=FUNNEL_METRICS,
+        sql=funnel_sql(),
+    )
+
+
 def indicators_dataset() -> Dataset:
     return Dataset(
         table_name="indicators",
@@ -328,7 +446,13 @@ def indicators_dataset() -> Dataset:
 
 
 def datasets() -> tuple[Dataset, ...]:
-    return indicator_values_dataset(), signal_map_dataset(), indicator_map_dataset(), indicators_dataset()
+    return (
+        indicator_values_dataset(),
+        signal_map_dataset(),
+        funnel_dataset(),
+        indicator_map_dataset(),
+        indicators_dataset(),
+    )
 
 
 def dataset_config(dataset: Dataset) -> dict:

@@ -30,6 +30,7 @@ from zicht.superset.indicator_datasets import (
     asset_uuid,
     dataset_config,
     datasets,
+    funnel_dataset,
     indicator_map_dataset,
     indicator_values_dataset,
     signal_map_dataset,
@@ -55,6 +56,7 @@ VALUE_FORMATS = {
     "ratio": ",.2f",
     "ratio_lower": ",.2f",
     "ratio_upper": ",.2f",
+    "ratio_rest": ",.2f",
     "expected": ",.1f",
     "denominator": ",d",
 }
@@ -113,11 +115,13 @@ class Dashboard:
         }
 
 
-def _region_filters(dataset: Dataset, key: str) -> list[NativeFilter]:
+def _region_filters(dataset: Dataset, key: str, excluded: tuple[str, ...] = ()) -> list[NativeFilter]:
     """Province and RIEC region, and the gemeenten cascading from them."""
     return [
-        NativeFilter(f"{key}-provincie", "Provincie", dataset, "province_name", multi=True),
-        NativeFilter(f"{key}-riec", "RIEC-regio", dataset, "riec_name", multi=True),
+        NativeFilter(
+            f"{key}-provincie", "Provincie", dataset, "province_name", multi=True, excluded_charts=excluded
+        ),
+        NativeFilter(f"{key}-riec", "RIEC-regio", dataset, "riec_name", multi=True, excluded_charts=excluded),
         NativeFilter(
             f"{key}-gemeente",
             "Gemeente",
@@ -126,6 +130,7 @@ def _region_filters(dataset: Dataset, key: str) -> list[NativeFilter]:
             multi=True,
             parents=(f"{key}-provincie", f"{key}-riec"),
             description="Gemeenten, beperkt tot de gekozen provincie en RIEC-regio.",
+            excluded_charts=excluded,
         ),
     ]
 
@@ -161,7 +166,8 @@ def overview_dashboard(catalog: Catalog) -> Dashboard:
     themes = ", ".join(t.name_nl for code, t in catalog.themes.items() if code not in CONTEXT_THEMES)
     about = (
         "Een signaal is een indicator die significant afwijkt van Nederland in de richting van zorg "
-        "(exact betrouwbaarheidsinterval, zie docs/indicators.md). Thema's: " + themes + "."
+        "(exact betrouwbaarheidsinterval; verschillen de regio's van een niveau meer dan toeval verklaart, "
+        "dan ook buiten de daarvoor verbrede grenzen; zie docs/indicators.md). Thema's: " + themes + "."
     )
     total = Chart(
         "overzicht_signalen_totaal",
@@ -283,7 +289,9 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
         f"{name}_ranglijst",
         f"{theme.name_nl} — regio's gerangschikt",
         "Per regio de waarde, Nederland, de index, de gestandaardiseerde ratio met het exacte interval "
-        "en de significantie; niet gepubliceerde waarden staan onderaan met hun reden. " + definitions,
+        "en de significantie, de significantie gecorrigeerd voor overdispersie (die het signaal bepaalt) "
+        "en de ratio en significantie tegen de rest van Nederland (Nederland zonder de regio; telt bij "
+        "grote regio's); niet gepubliceerde waarden staan onderaan met hun reden. " + definitions,
         values,
         "table",
         raw_table(
@@ -298,6 +306,9 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
                 "ratio_lower",
                 "ratio_upper",
                 "significance",
+                "significance_adjusted",
+                "ratio_rest",
+                "significance_rest",
                 "publication_status",
             ],
             [("index_nl", False), ("region_name", True)],
@@ -326,33 +337,53 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
         trend_over_years(["waarde", "waarde_nederland"], totals),
         width=6,
     )
+    funnel_points = funnel_dataset()
     funnel = Chart(
         f"{name}_trechter",
-        f"{theme.name_nl} — ratio tegen verwacht aantal",
-        "Trechterplot: per regio de gestandaardiseerde ratio (1 = als Nederland) tegen het verwachte "
-        "aantal; hoe kleiner het verwachte aantal, hoe breder het interval en hoe meer toevallige "
-        "spreiding. Bolgrootte: de noemer. " + definitions,
-        values,
-        "bubble_v2",
+        f"{theme.name_nl} — trechterplot: ratio tegen verwacht aantal",
+        "Trechterplot: per regio van het gekozen niveau de gestandaardiseerde ratio (1 = als Nederland) "
+        "tegen het verwachte aantal, gekleurd naar de (voor overdispersie gecorrigeerde) significantie, "
+        "met de 95 %- en 99,8 %-controlegrenzen als lijnen. Hoe kleiner het verwachte aantal, hoe "
+        "breder de trechter. Verschillen de regio's meer dan toeval verklaart (overdispersie), dan zijn "
+        "de grenzen verbreed. Alle regio's van het niveau; het filter op gebied geldt hier niet. "
+        + definitions,
+        funnel_points,
+        "mixed_timeseries",
         {
-            "entity": "region_name",
-            "x": "verwacht",
-            "y": "ratio",
-            "size": "noemer",
-            "series": "significance",
-            "adhoc_filters": [*totals, where("ratio", "IS NOT NULL", None)],
+            "x_axis": "expected",
+            "metrics": ["ratio_regio"],
+            "groupby": ["significance_adjusted"],
+            "adhoc_filters": [*totals, where("series_kind", "==", "regio")],  # query A: the points
+            "seriesType": "scatter",
+            "markerEnabled": True,
+            "markerSize": 8,
+            "metrics_b": ["grens_95_onder", "grens_95_boven", "grens_998_onder", "grens_998_boven"],
+            "groupby_b": [],
+            "adhoc_filters_b": [*totals, where("series_kind", "==", "grens")],  # query B: the lines
+            "seriesTypeB": "line",
+            "markerEnabledB": False,
+            "yAxisIndex": 0,
+            "yAxisIndexB": 0,
             "row_limit": 10000,
-            "max_bubble_size": "15",
+            "row_limit_b": 10000,
+            "order_desc": False,
+            "order_desc_b": False,
+            "truncate_metric": True,
+            "truncate_metric_b": True,
             "show_legend": True,
             "legendType": "scroll",
             "legendOrientation": "top",
-            "x_axis_label": "Verwacht aantal",
-            "y_axis_label": "Ratio",
-            "xAxisFormat": "SMART_NUMBER",
+            "rich_tooltip": False,
+            "x_axis_title": "Verwacht aantal",
+            "x_axis_number_format": ",.0f",
+            "x_axis_title_margin": 30,
+            "y_axis_title": "Ratio",
+            "y_axis_title_margin": 30,
+            "y_axis_title_position": "Left",
             "y_axis_format": ",.2f",
-            "logXAxis": True,
+            "truncateXAxis": True,
             "truncateYAxis": False,
-            "opacity": 0.6,
+            "zoomable": True,
         },
         height=60,
     )
@@ -370,7 +401,8 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
         ),
         _year_filter(values, key, excluded=(index_trend.name, value_trend.name)),
         _level_filter(values, key),
-        *_region_filters(values, key),
+        # A funnel plot shows every region of the level: the area filters would hide its lines.
+        *_region_filters(values, key, excluded=(funnel.name,)),
     ]
     if has_breakdown:
         filters.insert(
@@ -395,7 +427,7 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
         theme.description,
         [[markdown("uitleg", intro, height=40)], [charts[0]], [charts[1], charts[2]], [charts[3]]],
         filters,
-        ("indicator_values", "indicators"),
+        ("indicator_values", "indicator_funnel_limits", "indicators"),
     )
 
 

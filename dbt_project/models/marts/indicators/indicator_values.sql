@@ -1,10 +1,13 @@
 -- Every indicator for every region, level, breakdown and year in the reference indeling, against
 -- Nederland: the value, the national value, the index (Nederland = 100), the standardised ratio with its
--- exact interval and significance, the percentile rank among regions of the same level, and the change
--- against the previous year. Values over a denominator below the catalog's minimum are not published,
+-- exact interval and significance, the overdispersion of the regions of that level (Spiegelhalter 2005)
+-- and the signal that allows for it, the comparison with the rest of Nederland, the percentile rank
+-- among regions of the same level, and the change against the previous year. Values over a denominator below the catalog's minimum are not published,
 -- nor counts from Zicht's own records that disclosure control suppressed (int_disclosure_cells), nor
 -- any figure derived from them.
 {%- set alpha = var('significance_level') %}
+{%- set winsorisation = var('overdispersion_winsorisation') %}
+{%- set min_regions = var('overdispersion_min_regions') %}
 
 with inputs as (
     select
@@ -39,6 +42,8 @@ national as (
         period_year,
         indicator_code,
         breakdown_code,
+        numerator as national_numerator,
+        denominator as national_denominator,
         rate as national_rate,
         value_unchecked as national_value,
         -- Nederland's own count suppressed: nothing may be compared with it, or it could be recomputed.
@@ -50,6 +55,8 @@ national as (
 compared as (
     select
         valued.*,
+        national.national_numerator,
+        national.national_denominator,
         national.national_rate,
         national.national_value,
         national.national_published,
@@ -115,6 +122,181 @@ assessed as (
     from published
 ),
 
+-- Overdispersion (Spiegelhalter 2005, "Handling over-dispersion of performance indicators"): each
+-- assessed region's z-score under the national rate on a variance-stabilising scale, where the null
+-- variance of the transformed value is 1/(4E) (square root of the ratio) or 1/(4n) (arcsine of the
+-- square root of the share), whatever the national rate; its inverse is the region's weight.
+scored as (
+    select
+        *,
+        case when significance is not null then
+            case statistic
+                when 'poisson' then 2 * (sqrt(numerator) - sqrt(expected))
+                when 'binomial' then 2 * sqrt(denominator) * (asin(sqrt(least(rate, 1))) - asin(sqrt(national_rate)))
+            end
+        end as z_score,
+        case statistic
+            when 'poisson' then nullif(4 * expected, 0)
+            when 'binomial' then nullif(4 * denominator, 0)
+        end as null_weight
+    from assessed
+),
+
+-- Winsorised so that a few outlying regions (the very ones a user wants to see) do not inflate the
+-- estimate: z-scores beyond the outer quantiles are set to those quantiles.
+winsorisation_bounds as (
+    select
+        period_year,
+        region_level,
+        indicator_code,
+        breakdown_code,
+        quantile_cont(z_score, {{ winsorisation }}) as z_bottom,
+        quantile_cont(z_score, {{ 1 - winsorisation }}) as z_top
+    from scored
+    where z_score is not null
+    group by period_year, region_level, indicator_code, breakdown_code
+),
+
+dispersion as (
+    select
+        scored.period_year,
+        scored.region_level,
+        scored.indicator_code,
+        scored.breakdown_code,
+        count(*) as regions_assessed,
+        avg(power(least(greatest(scored.z_score, bounds.z_bottom), bounds.z_top), 2)) as phi,
+        sum(scored.null_weight) as weight_sum,
+        sum(power(scored.null_weight, 2)) as weight_square_sum
+    from scored
+    inner join winsorisation_bounds as bounds
+        on scored.period_year = bounds.period_year
+        and scored.region_level = bounds.region_level
+        and scored.indicator_code = bounds.indicator_code
+        and scored.breakdown_code = bounds.breakdown_code
+    where scored.z_score is not null
+    group by scored.period_year, scored.region_level, scored.indicator_code, scored.breakdown_code
+),
+
+-- Under no overdispersion, regions x phi is about chi-squared with regions - 1 degrees of freedom (the
+-- national rate is estimated from the same regions). Only when that test rejects at the significance
+-- level are the limits widened. Fewer regions than the minimum: no test. var('overdispersion_model'):
+-- multiplicative (default) inflates every region's null variance by phi; additive adds a between-region
+-- variance tau2 (DerSimonian-Laird on the winsorised z-scores, Spiegelhalter's formula). docs/indicators.md
+-- gives the measured reason for the default.
+dispersion_tested as (
+    select
+        *,
+        regions_assessed >= {{ min_regions }}
+            and regions_assessed * phi > chi_squared_quantile(1 - {{ alpha }}, regions_assessed - 1)
+            as is_overdispersed
+    from dispersion
+),
+
+dispersion_estimated as (
+    select
+        *,
+        {{ overdispersion_inflation('phi', 'is_overdispersed') }} as variance_inflation,
+        case when is_overdispersed and '{{ var("overdispersion_model") }}' = 'additive'
+            then greatest(
+                (regions_assessed * phi - (regions_assessed - 1))
+                / nullif(weight_sum - weight_square_sum / weight_sum, 0),
+                0
+            )
+            else 0
+        end as between_region_variance
+    from dispersion_tested
+),
+
+controlled as (
+    select
+        scored.*,
+        case when scored.region_level <> 'nederland' and dispersion.regions_assessed >= {{ min_regions }}
+            then dispersion.phi end as overdispersion_phi,
+        coalesce(dispersion.is_overdispersed, false) as is_overdispersed,
+        coalesce(dispersion.variance_inflation, 1) as variance_inflation,
+        coalesce(dispersion.between_region_variance, 0) as between_region_variance,
+        scored.z_score / sqrt(
+            coalesce(dispersion.variance_inflation, 1)
+            + coalesce(dispersion.between_region_variance, 0) * scored.null_weight
+        ) as z_score_adjusted
+    from scored
+    left join dispersion_estimated as dispersion
+        on scored.period_year = dispersion.period_year
+        and scored.region_level = dispersion.region_level
+        and scored.indicator_code = dispersion.indicator_code
+        and scored.breakdown_code = dispersion.breakdown_code
+),
+
+-- The control limits of the funnel at the region's size: the exact ones, widened where the regions are
+-- overdispersed (never narrower than exact, so that a signal is always significant by the exact test).
+limited as (
+    select
+        *,
+        case when significance is not null then {{ control_limit(
+            'lower', 'statistic', 'expected', 'denominator', 'national_rate', alpha, 'null_weight',
+            'variance_inflation', 'between_region_variance') }} end as control_lower,
+        case when significance is not null then {{ control_limit(
+            'upper', 'statistic', 'expected', 'denominator', 'national_rate', alpha, 'null_weight',
+            'variance_inflation', 'between_region_variance') }} end as control_upper
+    from controlled
+),
+
+-- The flag that drives the signal: the exact significance, and where the regions are overdispersed
+-- only if the ratio also lies outside the widened control limits.
+flagged as (
+    select
+        *,
+        case
+            when significance is null then null
+            when not is_overdispersed then significance
+            when significance = 'hoger' and ratio_unchecked > control_upper then 'hoger'
+            when significance = 'lager' and ratio_unchecked < control_lower then 'lager'
+            else 'niet_significant'
+        end as significance_adjusted
+    from limited
+),
+
+-- The rest of Nederland: Nederland without the region. The national value includes the region, which
+-- pulls it towards the region; for a big region (Amsterdam, a province) the rest is the fairer reference.
+-- poisson: the exact conditional test of two rates (given both counts' sum, the region's count is
+-- binomial with share D r / (D r + D_rest) at rate ratio r), so the rest's own chance variation counts;
+-- binomial: the exact interval of the share against the rest's share; mean: the ratio only.
+rest as (
+    select
+        *,
+        national_numerator - numerator as rest_numerator,
+        national_denominator - denominator as rest_denominator,
+        (national_numerator - numerator) / nullif(national_denominator - denominator, 0) as rest_rate
+    from flagged
+),
+
+rest_compared as (
+    select
+        *,
+        case when region_level <> 'nederland' then rest_rate * scale end as rest_value_unchecked,
+        case when region_level <> 'nederland' then rate / nullif(rest_rate, 0) end as ratio_rest_unchecked,
+        case
+            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
+            when statistic = 'poisson' then
+                binomial_lower(observed_low, observed_low + round(rest_numerator), {{ alpha }})
+                / nullif(1 - binomial_lower(observed_low, observed_low + round(rest_numerator), {{ alpha }}), 0)
+                * rest_denominator / nullif(denominator, 0)
+            when statistic = 'binomial' then binomial_lower(observed_low, round(denominator), {{ alpha }})
+                / nullif(rest_rate, 0)
+        end as ratio_rest_lower_unchecked,
+        case
+            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
+            when statistic = 'poisson' then
+                binomial_upper(observed_high, observed_high + round(rest_numerator), {{ alpha }})
+                / nullif(1 - binomial_upper(observed_high, observed_high + round(rest_numerator), {{ alpha }}), 0)
+                * rest_denominator / nullif(denominator, 0)
+            when statistic = 'binomial' then binomial_upper(
+                least(observed_high, round(denominator)), round(denominator), {{ alpha }}
+            ) / nullif(rest_rate, 0)
+        end as ratio_rest_upper_unchecked
+    from rest
+),
+
 ranked as (
     select
         *,
@@ -132,7 +314,7 @@ ranked as (
             partition by region_level, region_code, indicator_code, breakdown_code
             order by period_year
         ) as previous_year
-    from assessed
+    from rest_compared
 )
 
 select
@@ -160,11 +342,30 @@ select
     cast(case when ranked.is_published then ranked.ratio_upper_unchecked end as double) as ratio_upper,
     cast({{ alpha }} as double) as significance_level,
     ranked.significance,
+    cast(ranked.z_score as double) as z_score,
+    cast(ranked.overdispersion_phi as double) as overdispersion_phi,
+    ranked.is_overdispersed,
+    cast(ranked.variance_inflation as double) as variance_inflation,
+    cast(ranked.between_region_variance as double) as between_region_variance,
+    cast(ranked.z_score_adjusted as double) as z_score_adjusted,
+    cast(ranked.control_lower as double) as control_lower,
+    cast(ranked.control_upper as double) as control_upper,
+    ranked.significance_adjusted,
     coalesce(
-        (ranked.concern = 'higher' and ranked.significance = 'hoger')
-        or (ranked.concern = 'lower' and ranked.significance = 'lager'),
+        (ranked.concern = 'higher' and ranked.significance_adjusted = 'hoger')
+        or (ranked.concern = 'lower' and ranked.significance_adjusted = 'lager'),
         false
     ) as is_signal,
+    cast(case when ranked.is_published then ranked.rest_value_unchecked end as double) as rest_value,
+    cast(case when ranked.is_published then ranked.ratio_rest_unchecked end as double) as ratio_rest,
+    cast(case when ranked.is_published then ranked.ratio_rest_lower_unchecked end as double) as ratio_rest_lower,
+    cast(case when ranked.is_published then ranked.ratio_rest_upper_unchecked end as double) as ratio_rest_upper,
+    case
+        when not ranked.is_published or ranked.ratio_rest_lower_unchecked is null then null
+        when ranked.ratio_rest_lower_unchecked > 1 then 'hoger'
+        when ranked.ratio_rest_upper_unchecked < 1 then 'lager'
+        else 'niet_significant'
+    end as significance_rest,
     cast(ranked.percentile_rank as double) as percentile_rank,
     cast(case when ranked.previous_year = ranked.period_year - 1
         then ranked.previous_value_unchecked end as double) as previous_value,
