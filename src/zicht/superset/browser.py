@@ -7,7 +7,6 @@ download a browser, which fails offline).
 
 from __future__ import annotations
 
-import re
 import socket
 
 from zicht.superset.environment import SupersetEnvironment, admin_credentials
@@ -65,9 +64,11 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
     """Log the browser page in (as the admin unless a user is given) through Superset's login form.
 
     Every request off the Superset host is refused: the machine is offline, and a telemetry pixel or
-    map tile left pending would keep the page from settling. The wait is for the welcome page's address
-    only, not for its load event, which the first login after start-up delays while caches warm.
+    map tile left pending would keep the page from settling. The wait is for an address past the login
+    page only, not for a load event, which the first login after start-up delays while caches warm.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     if username is None:
         credentials = admin_credentials()
         username, password = credentials.username, credentials.password
@@ -77,7 +78,12 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
     page.fill("#username", username)
     page.fill("input[type=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/superset/welcome.*"), wait_until="commit", timeout=300_000)
+    # Logged in once the browser has left the login page: Superset may send a user on from its welcome
+    # page (an analyst does not always stay there); a refused login stays on /login/.
+    try:
+        page.wait_for_url(lambda url: "/login" not in url, wait_until="commit", timeout=300_000)
+    except PlaywrightTimeout as error:
+        raise AssertionError(f"login as {username} did not leave the login page (at {page.url})") from error
 
 
 def wait_until_charts_settled(page, chart_count: int, timeout_ms: float, allow_empty: bool = False) -> None:
