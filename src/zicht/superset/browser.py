@@ -8,6 +8,7 @@ download a browser, which fails offline).
 from __future__ import annotations
 
 import socket
+import time
 
 from zicht.superset.environment import SupersetEnvironment, admin_credentials
 
@@ -26,6 +27,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
+LOGIN_TIMEOUT_SECONDS = 300
 CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
 # A markdown block sits in a holder of its own; every generated one starts with a heading.
 MARKDOWN = ":scope > h2"
@@ -64,11 +66,8 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
     """Log the browser page in (as the admin unless a user is given) through Superset's login form.
 
     Every request off the Superset host is refused: the machine is offline, and a telemetry pixel or
-    map tile left pending would keep the page from settling. The wait is for an address past the login
-    page only, not for a load event, which the first login after start-up delays while caches warm.
+    map tile left pending would keep the page from settling.
     """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     if username is None:
         credentials = admin_credentials()
         username, password = credentials.username, credentials.password
@@ -78,12 +77,13 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
     page.fill("#username", username)
     page.fill("input[type=password]", password)
     page.click("button[type=submit]")
-    # Logged in once the browser has left the login page: Superset may send a user on from its welcome
-    # page (an analyst does not always stay there); a refused login stays on /login/.
-    try:
-        page.wait_for_url(lambda url: "/login" not in url, wait_until="commit", timeout=300_000)
-    except PlaywrightTimeout as error:
-        raise AssertionError(f"login as {username} did not leave the login page (at {page.url})") from error
+    # Logged in once Superset knows the browser's session: asked through the API with the browser's own
+    # cookies, not read from navigation events, which the welcome page's first load can hold up.
+    deadline = time.monotonic() + LOGIN_TIMEOUT_SECONDS
+    while not page.request.get(f"{base_url}/api/v1/me/").ok:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"login as {username} was not accepted (page at {page.url})")
+        page.wait_for_timeout(1_000)
 
 
 def wait_until_charts_settled(page, chart_count: int, timeout_ms: float, allow_empty: bool = False) -> None:
