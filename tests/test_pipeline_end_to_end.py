@@ -9,7 +9,10 @@ import json
 import duckdb
 import pytest
 
+from zicht.disclosure.published_attack import attack_published
+from zicht.extracts.sbi import vulnerable_branches
 from zicht.gate import published_datasets
+from zicht.indicators import load_catalog
 from zicht.ops.disclosure_stats import guarded_indicators
 
 pytestmark = pytest.mark.slow
@@ -138,3 +141,16 @@ def test_ops_file_holds_the_suppressions_of_the_published_indicators(pipeline_ru
     assert recorded == expected
     # The demo's records are small enough that disclosure control must act somewhere.
     assert sum(row[4] for row in recorded) > 0 and sum(row[5] for row in recorded) > 0
+
+
+def test_the_published_file_gives_no_withheld_count_away(pipeline_run):
+    """The attack of zicht.disclosure.published_attack on what Superset reads: counts withheld in one
+    row and published in another, recomputed from their row's rate, or by differencing along the
+    region hierarchy and the category sums (branches within kwetsbare branches, hard and soft drugs)."""
+    data_dir, _ = pipeline_run
+    published = duckdb.connect(str(data_dir / "published" / "zicht.duckdb"), read_only=True)
+    withheld = published.execute(
+        "SELECT count(*) FROM indicator_values WHERE suppression_reason IN ('primary_frequency', 'secondary')"
+    ).fetchone()[0]
+    assert withheld > 0  # the attack has something to try
+    assert attack_published(published, load_catalog(), list(vulnerable_branches())) == []

@@ -58,11 +58,13 @@ def _write_indicator_marts(warehouse):
     warehouse.execute(
         "create table intermediate.int_indicator_inputs (period_year integer, region_level varchar, "
         "region_code varchar, indicator_code varchar, breakdown_code varchar, numerator_measure varchar, "
-        "numerator_key varchar, numerator_from_records boolean)"
+        "numerator_key varchar, numerator_from_records boolean, denominator_measure varchar, "
+        "denominator_key varchar, denominator_from_records boolean)"
     )
     warehouse.execute(
         "create table marts.indicator_values (period_year integer, region_level varchar, "
-        "region_code varchar, indicator_code varchar, breakdown_code varchar, numerator double)"
+        "region_code varchar, indicator_code varchar, breakdown_code varchar, numerator double, "
+        "denominator double)"
     )
     for year in (PUBLISHED_YEAR, WITHHELD_YEAR):
         for level, code, status, *_ in DISCLOSURE_CELLS:
@@ -70,12 +72,15 @@ def _write_indicator_marts(warehouse):
                 continue
             key = (year, level, code, "drugs_om_harddrugs", "totaal")
             warehouse.execute(
-                "insert into intermediate.int_indicator_inputs values (?, ?, ?, ?, ?, ?, ?, true)",
+                "insert into intermediate.int_indicator_inputs values "
+                "(?, ?, ?, ?, ?, ?, ?, true, 'inwoners', 'totaal', false)",
                 [*key, MEASURE, CATEGORY],
             )
             # A suppressed count is published empty; the others with their count.
             count = None if status in ("primary", "secondary") else 20.0
-            warehouse.execute("insert into marts.indicator_values values (?, ?, ?, ?, ?, ?)", [*key, count])
+            warehouse.execute(
+                "insert into marts.indicator_values values (?, ?, ?, ?, ?, ?, 10000.0)", [*key, count]
+            )
 
 
 def record_gate_run(settings, run_id, failing=(), datasets=DATASETS):

@@ -85,18 +85,22 @@ def _has_table(connection: duckdb.DuckDBPyConnection, qualified: str) -> bool:
 
 
 def _published_counts_sql(connection: duckdb.DuckDBPyConnection, datasets: list[str]) -> str | None:
-    """SQL for the (measure, category, year, region) counts the release publishes, or None if unknown."""
+    """SQL for the (measure, category, year, region) counts the release publishes, as numerator or
+    as denominator, or None if unknown."""
     if PUBLISHED_COUNTS_MART not in datasets or not _has_table(connection, INDICATOR_INPUTS_TABLE):
         return None
-    return f"""
-        SELECT DISTINCT inputs.numerator_measure AS measure, inputs.numerator_key AS category,
+    return " UNION ".join(
+        f"""
+        SELECT DISTINCT inputs.{role}_measure AS measure, inputs.{role}_key AS category,
                published_values.period_year, published_values.region_level,
                published_values.region_code
         FROM warehouse.marts.{PUBLISHED_COUNTS_MART} AS published_values
         JOIN warehouse.{INDICATOR_INPUTS_TABLE} AS inputs
             USING (period_year, region_level, region_code, indicator_code, breakdown_code)
-        WHERE inputs.numerator_from_records AND published_values.numerator IS NOT NULL
-    """
+        WHERE inputs.{role}_from_records AND published_values.{role} IS NOT NULL
+        """
+        for role in ("numerator", "denominator")
+    )
 
 
 def _write_disclosure_audit(

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from zicht.disclosure.jobs import OUTPUT_DTYPES, protect_jobs, protected_measures, table_jobs
+from zicht.disclosure.jobs import OUTPUT_DTYPES, count_tables, protect_jobs, protected_measures, table_jobs
 from zicht.indicators import load_catalog
 
 REGION_COLUMNS = ["region_level", "region_code", "wijk_code", "gemeente_code", "province_code", "riec_code"]
@@ -61,3 +61,15 @@ def test_no_jobs_give_the_typed_empty_table():
     frame = protect_jobs([])
     assert frame.empty
     assert {column: str(dtype) for column, dtype in frame.dtypes.items()} == OUTPUT_DTYPES
+
+
+def test_counts_published_only_as_denominators_are_protected_too():
+    catalog = load_catalog()
+    tables = count_tables(catalog, ["96021"])
+    drugs_cases = catalog.indicator("drugs_om_jong_aandeel").denominator
+    assert (drugs_cases.measure, drugs_cases.category) in tables  # the denominator of a share only
+    # a denominator of the numerator's category follows the branch, as in int_indicator_inputs
+    begin = catalog.indicator("kb_oprichtingen").denominator
+    assert tables[(begin.measure, "96021")]["levels"] == set(
+        catalog.indicator("kb_oprichtingen").breakdown_levels
+    )

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from zicht.disclosure.loss import information_loss, numerator_themes
+from zicht.disclosure.loss import count_themes, information_loss
 from zicht.indicators import load_catalog
 
 
@@ -53,9 +53,9 @@ def test_a_level_without_any_value_has_no_value_share():
     assert math.isnan(loss.loc[0, "share_value"])
 
 
-def test_numerator_themes_follow_the_catalog():
+def test_count_themes_follow_the_catalog():
     catalog = load_catalog()
-    themes = numerator_themes(catalog, ["96021"])
+    themes = count_themes(catalog, ["96021"])
     harddrugs = catalog.indicator("drugs_om_harddrugs").numerator
     assert themes[(harddrugs.measure, harddrugs.category)] == ("drugs",)
     branches = catalog.indicator("kb_vestigingen").numerator

@@ -13,9 +13,13 @@ from zicht.disclosure.cells import Relation
 
 
 def differencing_attack(
-    relations: Iterable[Relation], published: Mapping[str, float], hidden: Iterable[str]
+    relations: Iterable[Relation],
+    published: Mapping[str, float],
+    hidden: Iterable[str],
+    through: dict[str, Relation] | None = None,
 ) -> dict[str, float]:
-    """The hidden cells recovered by differencing, with the value recovered for each."""
+    """The hidden cells recovered by differencing, with the value recovered for each; `through`, when
+    given, receives the relation that gave each one away."""
     known = dict(published)
     unknown = set(hidden)
     relation_list = list(relations)
@@ -32,6 +36,8 @@ def differencing_attack(
             parts_known = sum(known[part] for part in relation.parts if part != code)
             value = parts_known if code == relation.total else known[relation.total] - parts_known
             known[code] = recovered[code] = value
+            if through is not None:
+                through[code] = relation
             unknown.discard(code)
             progress = True
     return recovered

@@ -23,8 +23,8 @@ import pandas as pd
 
 from zicht.disclosure.audit import audit_table
 from zicht.disclosure.cells import CellTableError, relations, validate_cells
-from zicht.disclosure.jobs import protect_jobs, protected_measures, table_jobs
-from zicht.disclosure.loss import information_loss, numerator_themes
+from zicht.disclosure.jobs import category_sums, protect_jobs, protected_measures, table_jobs
+from zicht.disclosure.loss import count_themes, information_loss
 from zicht.disclosure.protect import protect_cells, suppressed_share
 from zicht.disclosure.rules import load_rules
 from zicht.indicators import load_catalog
@@ -125,8 +125,8 @@ def markdown(figures: dict) -> list[str]:
 
 
 def warehouse_jobs(warehouse_path: Path):
-    """The job list of int_disclosure_cells, from the tables of a built warehouse (read-only), and
-    the themes of each numerator."""
+    """The job list of int_disclosure_cells, from the tables of a built warehouse (read-only), the
+    themes of each count, and the category sums that link tables."""
     catalog = load_catalog()
     with duckdb.connect(str(warehouse_path), read_only=True) as connection:
         branches = connection.execute("select sbi_code from reference.kwetsbare_branches").fetchall()
@@ -136,7 +136,8 @@ def warehouse_jobs(warehouse_path: Path):
             "select * from intermediate.int_measures_harmonised where measure in (select unnest(?))",
             [protected_measures(catalog)],
         ).df()
-    return table_jobs(catalog, branch_codes, regions, amounts), numerator_themes(catalog, branch_codes)
+    jobs = table_jobs(catalog, branch_codes, regions, amounts)
+    return jobs, count_themes(catalog, branch_codes), category_sums(catalog, branch_codes)
 
 
 def run_all_tables(warehouse_path: Path, workers: int = 2, out: Path | None = None) -> dict:
@@ -145,11 +146,11 @@ def run_all_tables(warehouse_path: Path, workers: int = 2, out: Path | None = No
     the rules of greedy.py) and once with them, so that one run on one (noisy) machine gives the
     ratio. Prints the figures and writes them as JSON to `out`."""
     started = time.perf_counter()
-    jobs, themes = warehouse_jobs(warehouse_path)
+    jobs, themes, sums = warehouse_jobs(warehouse_path)
     read_seconds = time.perf_counter() - started
     jobs, refused = _additive(jobs)
     started = time.perf_counter()
-    cells = protect_jobs(jobs, _rules(workers, heuristic=True))
+    cells = protect_jobs(jobs, _rules(workers, heuristic=True), sums)
     protect_seconds = time.perf_counter() - started
     figures = {
         "tables": len(jobs),
@@ -160,7 +161,7 @@ def run_all_tables(warehouse_path: Path, workers: int = 2, out: Path | None = No
         "read_seconds": round(read_seconds, 2),
         "protect_seconds": round(protect_seconds, 2),
         "loss": information_loss(cells, themes).to_dict(orient="records"),
-        "comparison": _compare_with_tau_only(_newest_year(jobs), workers),
+        "comparison": _compare_with_tau_only(_newest_year(jobs), workers, sums),
     }
     print(json.dumps({k: v for k, v in figures.items() if k != "loss"}, indent=1, default=float), flush=True)
     if out is not None:
@@ -210,12 +211,12 @@ def _pattern_figures(cells: pd.DataFrame) -> dict:
     }
 
 
-def _compare_with_tau_only(jobs, workers: int) -> dict:
+def _compare_with_tau_only(jobs, workers: int, sums) -> dict:
     """The same tables with tau-ARGUS alone and with the rules first: time and what each hides."""
     comparison = {"year": jobs[0].year if jobs else None, "tables": len(jobs)}
     for name, heuristic in (("tau_only", False), ("rules_first", True)):
         started = time.perf_counter()
-        cells = protect_jobs(jobs, _rules(workers, heuristic))
+        cells = protect_jobs(jobs, _rules(workers, heuristic), sums)
         comparison[name] = {"seconds": round(time.perf_counter() - started, 2), **_pattern_figures(cells)}
     return comparison
 

@@ -1,4 +1,4 @@
-"""Which tables disclosure control protects: one per numerator (measure, category) and year.
+"""Which tables disclosure control protects: one per published count (measure, category) and year.
 
 The one source of truth for the job list: the dbt model `int_disclosure_cells` and the national
 benchmark (`zicht.disclosure.bench`) both build it here, from the catalog, the reference regions
@@ -14,14 +14,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from zicht.disclosure.batch import protect_tables
+from zicht.disclosure.category_links import CategorySums, close_category_leaks
 from zicht.disclosure.protect import ProtectedTable
-from zicht.disclosure.rules import DisclosureRules
+from zicht.disclosure.rules import DisclosureRules, load_rules
 from zicht.indicators import Catalog
 
 # The column of int_reference_regions that names each level's parent in the region hierarchy.
 PARENT_COLUMN = {"buurt": "wijk_code", "wijk": "gemeente_code", "gemeente": "province_code"}
 
-# int_disclosure_cells: one row per numerator, year and region. `value` stays in the private
+# int_disclosure_cells: one row per count (measure, category), year and region. `value` stays in the private
 # intermediate layer (it is the unprotected count) so that information loss can be measured.
 OUTPUT_DTYPES = {
     "measure": "string",
@@ -42,7 +43,7 @@ OUTPUT_DTYPES = {
 
 @dataclass(frozen=True)
 class TableJob:
-    """One table to protect: a numerator's counts in one year over the levels it is shown at."""
+    """One table to protect: a count's cells in one year over the levels it is published at."""
 
     measure: str
     category: str
@@ -55,33 +56,40 @@ class TableJob:
         return f"{self.measure}/{self.category}/{self.year}"
 
 
-def numerator_tables(catalog: Catalog, branch_codes: Sequence[str]) -> dict[tuple[str, str], dict]:
-    """(measure, category) -> disclosure class, the levels its indicators are shown at, and their themes.
+def count_tables(catalog: Catalog, branch_codes: Sequence[str]) -> dict[tuple[str, str], dict]:
+    """(measure, category) -> disclosure class, the levels it is published at, and its themes.
 
-    An indicator with a breakdown by branch also publishes one numerator per branch code (at its
-    breakdown levels); a numerator shared by several indicators is protected once, at the union of
-    their levels.
+    Every count from Zicht's own records that an indicator publishes, as numerator or as denominator:
+    a count suppressed as one indicator's numerator would otherwise be published as another's
+    denominator. An indicator with a breakdown by branch also publishes one numerator per branch
+    code (at its breakdown levels), and a denominator of the numerator's category follows the
+    branch (as in int_indicator_inputs); a count shared by several indicators is protected once, at
+    the union of their levels.
     """
     tables: dict[tuple[str, str], dict] = {}
     for indicator in catalog.indicators:
-        if not catalog.measures[indicator.numerator.measure].get("from_records"):
-            continue
-        keys = [(indicator.numerator.category, indicator.levels)]
-        if indicator.breakdown:
-            keys += [(code, indicator.breakdown_levels) for code in branch_codes]
-        for key, levels in keys:
-            entry = tables.setdefault(
-                (indicator.numerator.measure, key),
-                {"class": indicator.disclosure_class, "levels": set(), "themes": set()},
-            )
-            entry["levels"] |= set(levels)
-            entry["themes"].add(indicator.theme)
+        for is_numerator, ref in ((True, indicator.numerator), (False, indicator.denominator)):
+            if not catalog.measures[ref.measure].get("from_records"):
+                continue
+            keys = [(ref.category, indicator.levels)]
+            if indicator.breakdown:
+                follows = is_numerator or ref.category == indicator.numerator.category
+                keys += [
+                    (code if follows else ref.category, indicator.breakdown_levels) for code in branch_codes
+                ]
+            for key, levels in keys:
+                entry = tables.setdefault(
+                    (ref.measure, key),
+                    {"class": indicator.disclosure_class, "levels": set(), "themes": set()},
+                )
+                entry["levels"] |= set(levels)
+                entry["themes"].add(indicator.theme)
     return tables
 
 
 def protected_measures(catalog: Catalog) -> list[str]:
-    """The measures of the protected numerators: the only amounts disclosure control reads."""
-    return sorted({measure for measure, _ in numerator_tables(catalog, branch_codes=())})
+    """The measures of the protected counts: the only amounts disclosure control reads."""
+    return sorted({measure for measure, _ in count_tables(catalog, branch_codes=())})
 
 
 def cell_table(regions: pd.DataFrame, amounts: pd.DataFrame, levels: Iterable[str]) -> pd.DataFrame:
@@ -110,7 +118,7 @@ def table_jobs(
     period_year, region_level, region_code, amount); a numerator is protected in every year it has counts.
     """
     jobs = []
-    for (measure, category), spec in sorted(numerator_tables(catalog, branch_codes).items()):
+    for (measure, category), spec in sorted(count_tables(catalog, branch_codes).items()):
         of_table = amounts[(amounts["measure"] == measure) & (amounts["category"] == category)]
         for year, counts in of_table.groupby("period_year"):
             cells = cell_table(regions, counts[["region_level", "region_code", "amount"]], spec["levels"])
@@ -137,7 +145,17 @@ def protected_frame(jobs: Sequence[TableJob], protected: Sequence[ProtectedTable
     return frame
 
 
-def protect_jobs(jobs: Sequence[TableJob], rules: DisclosureRules | None = None) -> pd.DataFrame:
-    """Protects and audits every job; the rows of int_disclosure_cells."""
+def category_sums(catalog: Catalog, branch_codes: Sequence[str]) -> CategorySums:
+    """measure -> its category sums (total -> parts), for every protected measure."""
+    return {measure: catalog.category_sums(measure, branch_codes) for measure in protected_measures(catalog)}
+
+
+def protect_jobs(
+    jobs: Sequence[TableJob], rules: DisclosureRules | None = None, sums: CategorySums | None = None
+) -> pd.DataFrame:
+    """Protects and audits every job, each table on its own; then closes the tables that category
+    sums link against differencing across them (`category_links.py`). The rows of int_disclosure_cells."""
+    rules = rules or load_rules()
     protected = protect_tables([(job.name, job.cells, job.disclosure_class) for job in jobs], rules)
+    protected = close_category_leaks(jobs, protected, sums or {}, rules)
     return protected_frame(jobs, protected)

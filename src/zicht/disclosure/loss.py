@@ -1,8 +1,8 @@
 """Information loss of disclosure control: per theme and region level, what share is withheld.
 
 Reads rows shaped like `intermediate.int_disclosure_cells` (measure, category, period_year,
-region_level, region_code, value, status). A numerator table belongs to every theme with an
-indicator that publishes it (see `jobs.numerator_tables`), so a table shared by two themes counts
+region_level, region_code, value, status). A count table belongs to every theme with an
+indicator that publishes it (see `jobs.count_tables`), so a table shared by two themes counts
 in both; within one theme each table counts once, however many of its indicators use it.
 All years are pooled: the shares say how much of what a theme would show is withheld.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from zicht.disclosure.jobs import numerator_tables
+from zicht.disclosure.jobs import count_tables
 from zicht.disclosure.primary import PRIMARY, SECONDARY
 from zicht.disclosure.rules import REGION_LEVELS
 from zicht.indicators import Catalog, load_catalog
@@ -32,9 +32,9 @@ LOSS_COLUMNS = [
 ]
 
 
-def numerator_themes(catalog: Catalog, branch_codes: Sequence[str]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(measure, category) -> the themes whose indicators publish that numerator."""
-    tables = numerator_tables(catalog, branch_codes)
+def count_themes(catalog: Catalog, branch_codes: Sequence[str]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(measure, category) -> the themes whose indicators publish that count."""
+    tables = count_tables(catalog, branch_codes)
     return {key: tuple(sorted(spec["themes"])) for key, spec in tables.items()}
 
 
@@ -42,7 +42,7 @@ def information_loss(cells: pd.DataFrame, themes: Mapping[tuple[str, str], Seque
     """Per theme and region level: cells, suppressed cells (primary, secondary) and the shares of
     cells and of total value suppressed (`share_value` is NaN where the level's total is zero).
 
-    Empty cells (nothing to count) are cells too: they are published, as zero. A numerator without
+    Empty cells (nothing to count) are cells too: they are published, as zero. A count without
     a theme in `themes` is left out.
     """
     keys = zip(cells["measure"], cells["category"], strict=True)
@@ -83,4 +83,4 @@ def warehouse_information_loss(connection, catalog: Catalog | None = None) -> pd
     cells = connection.execute(
         "select measure, category, region_level, value, status from intermediate.int_disclosure_cells"
     ).df()
-    return information_loss(cells, numerator_themes(catalog, branch_codes))
+    return information_loss(cells, count_themes(catalog, branch_codes))

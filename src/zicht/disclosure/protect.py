@@ -70,8 +70,13 @@ def protect_cells(
     disclosure_class: str,
     rules: DisclosureRules | None = None,
     table_name: str = "cells",
+    hidden_too: frozenset[str] = frozenset(),
 ) -> ProtectedTable:
     """Protects one table of cells (one indicator or measure, one year) and audits the result.
+
+    `hidden_too` are region codes of published cells to suppress as secondary whatever the rules say
+    (complements that a sum with another table needs, `category_links.py`); the table is protected
+    around them as around its own.
 
     Input columns: `region_code`, `region_level`, `parent_code`, `value`, `contributors`,
     `riec_code` (on gemeente rows, when the table has RIEC rows), and for the class `magnitude` also
@@ -82,13 +87,14 @@ def protect_cells(
     rules = rules or load_rules()
     rule = rules.rule(disclosure_class)
     table = apply_primary_rules(validate_cells(cells, rule.has_dominance, table_name), rule)
-    if not (table["status"] == PRIMARY).any():
+    if not (table["status"] == PRIMARY).any() and not hidden_too:
         # Nothing is unsafe, so nothing needs hiding: no tau-ARGUS run, an empty audit.
         table["audit_lower"] = float("nan")
         table["audit_upper"] = float("nan")
         return ProtectedTable(table, AuditResult(pd.DataFrame(columns=list(AUDIT_COLUMNS)), passed=True))
     table_relations = relations(table)
     state = _State(table, rule.min_width)
+    state.secondary |= {code for code in hidden_too if state.status[code] == PUBLISHED}
     _protect_upper_table(state, table_relations, table_name, rules.heuristic)
     _protect_subtrees(state, table_relations, rules.workers, table_name, rules.heuristic)
     for _ in range(MAX_REPAIR_ROUNDS):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -68,6 +69,7 @@ class Indicator:
             "numerator_rounded_to": int(measures[self.numerator.measure].get("rounded_to", 1)),
             "denominator_measure": self.denominator.measure,
             "denominator_category": self.denominator.category,
+            "denominator_from_records": bool(measures[self.denominator.measure].get("from_records", False)),
             "unit": self.unit,
             "scale": float(self.scale),
             "statistic": self.statistic,
@@ -95,6 +97,17 @@ class Catalog:
     def of_theme(self, theme: str) -> list[Indicator]:
         return [i for i in self.indicators if i.theme == theme]
 
+    def category_sums(self, measure: str, branch_codes: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """A measure's categories that are the sum of others of its categories: total -> parts.
+
+        A breakdown's name among the parts stands for its list (`branch_codes` for kwetsbare_branches).
+        """
+        sums = self.measures[measure].get("category_sums") or {}
+        return {
+            str(total): tuple(branch_codes) if parts in BREAKDOWNS else tuple(str(part) for part in parts)
+            for total, parts in sums.items()
+        }
+
 
 def _ref(entry: dict, where: str, field: str, measures: dict) -> MeasureRef:
     spec = entry.get(field)
@@ -120,6 +133,13 @@ def parse_catalog(data: dict) -> Catalog:
         for code, spec in data["themes"].items()
     }
     measures = dict(data["measures"])
+    for name, spec in measures.items():
+        for total, parts in (spec.get("category_sums") or {}).items():
+            if not (parts in BREAKDOWNS or (isinstance(parts, list) and parts)):
+                raise CatalogError(
+                    f"{CATALOG_PATH.name}, measure {name}: category_sums of {total!r} must list its parts"
+                    f" or name a breakdown ({', '.join(BREAKDOWNS)})"
+                )
     indicators, seen = [], set()
     required = ("code", "theme", "name_nl", "name_en", "definition", "unit", "scale")
     for position, entry in enumerate(data["indicators"], start=1):

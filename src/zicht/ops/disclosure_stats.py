@@ -99,12 +99,16 @@ def record_disclosure_stats(
 
 
 def guarded_indicators() -> list[str]:
-    """The indicators whose numerator disclosure control protects: counts from Zicht's own records."""
+    """The indicators with a count disclosure control protects (numerator or denominator from
+    Zicht's own records)."""
     catalog = load_catalog()
     return sorted(
         indicator.code
         for indicator in catalog.indicators
-        if catalog.measures[indicator.numerator.measure].get("from_records")
+        if any(
+            catalog.measures[ref.measure].get("from_records")
+            for ref in (indicator.numerator, indicator.denominator)
+        )
     )
 
 

@@ -57,6 +57,9 @@ select
     breakdowns.numerator_from_records,
     breakdowns.numerator_measure,
     breakdowns.numerator_key,
+    breakdowns.denominator_from_records,
+    breakdowns.denominator_measure,
+    breakdowns.denominator_key,
     coalesce(
         numerators.amount,
         case when breakdowns.numerator_from_records and delivered.measure is not null then 0.0 end

@@ -3,8 +3,8 @@
 -- exact interval and significance, the overdispersion of the regions of that level (Spiegelhalter 2005)
 -- and the signal that allows for it, the comparison with the rest of Nederland, the percentile rank
 -- among regions of the same level, and the change against the previous year. Values over a denominator below the catalog's minimum are not published,
--- nor counts from Zicht's own records that disclosure control suppressed (int_disclosure_cells), nor
--- any figure derived from them.
+-- nor counts from Zicht's own records that disclosure control suppressed (int_disclosure_cells), as
+-- numerator or as denominator, nor any figure derived from them.
 {%- set alpha = var('significance_level') %}
 {%- set winsorisation = var('overdispersion_winsorisation') %}
 {%- set min_regions = var('overdispersion_min_regions') %}
@@ -12,16 +12,32 @@
 with inputs as (
     select
         inputs.*,
-        cells.status as disclosure_status,
-        cells.reason as disclosure_reason
+        -- A count suppressed anywhere is suppressed everywhere: as numerator or as denominator.
+        case
+            when numerator_cells.status in ('primary', 'secondary') then numerator_cells.status
+            when denominator_cells.status in ('primary', 'secondary') then denominator_cells.status
+        end as disclosure_status,
+        case
+            when numerator_cells.status in ('primary', 'secondary') then numerator_cells.reason
+            when denominator_cells.status in ('primary', 'secondary') then denominator_cells.reason
+        end as disclosure_reason,
+        coalesce(numerator_cells.status in ('primary', 'secondary'), false) as is_numerator_suppressed,
+        coalesce(denominator_cells.status in ('primary', 'secondary'), false) as is_denominator_suppressed
     from {{ ref('int_indicator_inputs') }} as inputs
-    left join {{ ref('int_disclosure_cells') }} as cells
+    left join {{ ref('int_disclosure_cells') }} as numerator_cells
         on inputs.numerator_from_records
-        and cells.measure = inputs.numerator_measure
-        and cells.category = inputs.numerator_key
-        and cells.period_year = inputs.period_year
-        and cells.region_level = inputs.region_level
-        and cells.region_code = inputs.region_code
+        and numerator_cells.measure = inputs.numerator_measure
+        and numerator_cells.category = inputs.numerator_key
+        and numerator_cells.period_year = inputs.period_year
+        and numerator_cells.region_level = inputs.region_level
+        and numerator_cells.region_code = inputs.region_code
+    left join {{ ref('int_disclosure_cells') }} as denominator_cells
+        on inputs.denominator_from_records
+        and denominator_cells.measure = inputs.denominator_measure
+        and denominator_cells.category = inputs.denominator_key
+        and denominator_cells.period_year = inputs.period_year
+        and denominator_cells.region_level = inputs.region_level
+        and denominator_cells.region_code = inputs.region_code
 ),
 
 regions as (
@@ -98,7 +114,6 @@ intervals as (
 published as (
     select
         *,
-        coalesce(disclosure_status in ('primary', 'secondary'), false) as is_disclosure_suppressed,
         denominator_sufficient and value_unchecked is not null and coalesce(national_published, false)
             and not coalesce(disclosure_status in ('primary', 'secondary'), false) as is_published,
         case
@@ -330,8 +345,8 @@ select
     ranked.indicator_code,
     ranked.breakdown_code,
     ranked.breakdown_name,
-    cast(case when not ranked.is_disclosure_suppressed then ranked.numerator end as double) as numerator,
-    cast(ranked.denominator as double) as denominator,
+    cast(case when not ranked.is_numerator_suppressed then ranked.numerator end as double) as numerator,
+    cast(case when not ranked.is_denominator_suppressed then ranked.denominator end as double) as denominator,
     cast(case when ranked.is_published then ranked.value_unchecked end as double) as value,
     cast(case when ranked.national_published then ranked.national_value end as double) as national_value,
     cast(case when ranked.is_published
