@@ -228,10 +228,11 @@ def all_tables_markdown(figures: dict) -> list[str]:
     lines = [
         "## Disclosure control: every published table of every year",
         "",
-        f"The job list of `int_disclosure_cells` ({figures['tables']:,} tables: every numerator from "
-        f"Zicht's own records per year, {span}; {figures['tables_with_primary']:,} of them with a "
-        f"primary unsafe cell), {figures['cells']:,} cells, {figures['workers']} workers: "
-        f"protection with its audit {figures['protect_seconds']:.1f} s "
+        f"The job list of `int_disclosure_cells` ({figures['tables']:,} tables: every count from "
+        f"Zicht's own records published as numerator or denominator, per year, {span}; "
+        f"{figures['tables_with_primary']:,} of them with a primary unsafe cell), {figures['cells']:,} "
+        f"cells, {figures['workers']} workers: protection with its audit, and the tables linked by "
+        f"category sums closed against differencing, {figures['protect_seconds']:.1f} s "
         f"(reading the inputs {figures['read_seconds']:.1f} s); "
         f"{figures['primary_cells']:,} primary and {figures['secondary_cells']:,} secondary suppressions; "
         f"{figures['tables_failed']} tables failed the audit.",

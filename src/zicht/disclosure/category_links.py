@@ -127,17 +127,21 @@ def close_category_leaks(
             through: dict[str, Relation] = {}
             if not differencing_attack(all_relations, published, hidden, through):
                 break
-            changed = set()
+            changed, chosen = set(), set()
             for code in sorted(through):
                 relation = through[code]
                 complement = _complement(relation, published, level)
                 if complement is None:
-                    if any(member in through for member in (relation.total, *relation.parts) if member != code):
-                        continue  # given away by a cell given away first: protecting that one closes it
+                    others = {member for member in (relation.total, *relation.parts) if member != code}
+                    if others & (set(through) | chosen):
+                        # given away by a cell given away first, or closed by a complement just
+                        # chosen for another cell: protecting that one closes this relation too
+                        continue
                     raise DisclosureError(f"{measure}/{year}: no published cell left to protect {code}")
                 category, region = complement.split(SEPARATOR, 1)
                 hidden_too[category].add(region)
                 published.pop(complement)
+                chosen.add(complement)
                 changed.add(category)
             for category in sorted(changed):
                 job = jobs[index_of[category]]
