@@ -59,26 +59,70 @@ def minimum_denominator_query() -> str:
     """
 
 
-def minimum_frequency_query() -> str:
-    """A published count from Zicht's own records below its disclosure class's minimum frequency."""
+def _record_counts() -> list[tuple[str, str, str, str, bool, int]]:
+    """(indicator, role, measure, category, follows the branch, minimum frequency) of every count
+    from Zicht's own records that an indicator shows, as numerator or as denominator."""
     from zicht.disclosure.rules import load_rules
 
     catalog, rules = load_catalog(), load_rules()
-    minimums = _catalog_values(
-        [
-            (i.code, rules.rule(i.disclosure_class).min_frequency)
-            for i in catalog.indicators
-            if catalog.measures[i.numerator.measure].get("from_records")
-        ]
-    )
+    return [
+        (
+            indicator.code,
+            role,
+            ref.measure,
+            ref.category,
+            role == "numerator" or ref.category == indicator.numerator.category,
+            rules.rule(indicator.disclosure_class).min_frequency,
+        )
+        for indicator in catalog.indicators
+        for role, ref in (("numerator", indicator.numerator), ("denominator", indicator.denominator))
+        if catalog.measures[ref.measure].get("from_records")
+    ]
+
+
+def _record_counts_cte() -> str:
+    """One row per count from Zicht's records shown in a row of the batch (NULL where withheld)."""
+    counts = _catalog_values(_record_counts())
     return f"""
-        SELECT batch.*
-        FROM {{batch}} AS batch
-        JOIN (VALUES {minimums}) AS minimum(indicator_code, min_frequency)
-            ON batch.indicator_code = minimum.indicator_code
-        WHERE batch.is_published AND batch.numerator > 0
-          AND batch.numerator < CAST(minimum.min_frequency AS DOUBLE)
+        WITH record_counts AS (
+            SELECT batch.period_year, batch.region_level, batch.region_code, batch.indicator_code,
+                   batch.breakdown_code, batch.suppression_reason, counts.role, counts.measure,
+                   CASE WHEN batch.breakdown_code <> 'totaal' AND counts.follows = 'True'
+                        THEN batch.breakdown_code ELSE counts.category END AS category,
+                   CASE counts.role WHEN 'numerator' THEN batch.numerator ELSE batch.denominator END
+                       AS amount,
+                   CAST(counts.min_frequency AS DOUBLE) AS min_frequency
+            FROM {{batch}} AS batch
+            JOIN (VALUES {counts}) AS counts(indicator_code, role, measure, category, follows, min_frequency)
+                ON batch.indicator_code = counts.indicator_code
+        )
     """
+
+
+def minimum_frequency_query() -> str:
+    """A count from Zicht's own records shown (numerator or denominator) below its class's minimum."""
+    return (
+        _record_counts_cte()
+        + """
+        SELECT * FROM record_counts WHERE amount > 0 AND amount < min_frequency
+    """
+    )
+
+
+def withheld_elsewhere_query() -> str:
+    """A count withheld for disclosure in one row and shown in another (as another indicator's
+    numerator or denominator): withheld once, it must be withheld everywhere."""
+    return (
+        _record_counts_cte()
+        + """
+        SELECT withheld.*
+        FROM record_counts AS withheld
+        JOIN record_counts AS shown
+            USING (period_year, region_level, region_code, measure, category)
+        WHERE withheld.amount IS NULL AND shown.amount IS NOT NULL
+          AND withheld.suppression_reason IN ('primary_frequency', 'primary_dominance', 'secondary')
+    """
+    )
 
 
 def range_query() -> str:
@@ -237,7 +281,11 @@ def build() -> list[Expectation]:
         ),
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=minimum_frequency_query(),
-            description="Every published count from Zicht's own records meets its class's minimum frequency.",
+            description="Every count shown from Zicht's own records meets its class's minimum frequency.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=withheld_elsewhere_query(),
+            description="A count withheld for disclosure in one row is shown in no other row.",
         ),
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=range_query(),

@@ -92,7 +92,7 @@ INSIDE_THE_WIDENED_LIMITS = {
 SMALL = {
     **GEMEENTE,
     "region_code": "GM0034",
-    "numerator": 1.0,
+    "numerator": 12.0,  # shown, though its value is not: a count of at least 10 persons
     "denominator": 500.0,
     "value": None,
     "index_nl": None,
@@ -129,6 +129,7 @@ RULES = {
     "catalog": suite.catalog_rules_query(),
     "minimum": suite.minimum_denominator_query(),
     "frequency": suite.minimum_frequency_query(),
+    "withheld_elsewhere": suite.withheld_elsewhere_query(),
     "range": suite.range_query(),
     "suppression": suite.suppression_query(),
     "index": suite.index_query(),
@@ -163,6 +164,20 @@ def test_valid_rows_pass_every_rule(rule):
         ("range", {**SHARE_NL, "region_level": "gemeente", "region_code": "GM0014", "numerator": 120.0}),
         ("range", {**GEMEENTE, "value": -1.0}),
         ("frequency", {**GEMEENTE, "numerator": 4.0, "value": 4.0}),  # 4 OM cases: fewer than 10 persons
+        # a denominator from the records is a count shown too: 4 drugs cases
+        (
+            "frequency",
+            {
+                **SHARE_NL,
+                "region_level": "gemeente",
+                "region_code": "GM0014",
+                "numerator": 2.0,
+                "denominator": 4.0,
+                "value": None,
+                "is_published": False,
+                "suppression_reason": "small_denominator",
+            },
+        ),  # fmt: skip
         ("suppression", {**SMALL, "suppression_reason": None}),
         ("suppression", {**SMALL, "index_nl": 200.0}),
         ("suppression", {**SMALL, "is_signal": True}),
@@ -197,3 +212,23 @@ def test_a_broken_row_is_caught(rule, broken):
 
 def test_two_nederland_rows_are_caught():
     assert unexpected("one_nederland", [*VALID, NEDERLAND]) != []
+
+
+def test_a_count_withheld_in_one_row_and_shown_in_another_is_caught():
+    # holiday-park establishments are the numerator of both vp_vestigingen and vp_aandeel_vestigingen
+    place = {
+        "region_level": "gemeente",
+        "region_code": "GM0014",
+        "breakdown_code": "totaal",
+        "period_year": 2024,
+    }
+    withheld = {**SMALL, **place, "indicator_code": "vp_vestigingen", "numerator": None,
+                "suppression_reason": "secondary"}  # fmt: skip
+    shown = {
+        **withheld,
+        "indicator_code": "vp_aandeel_vestigingen",
+        "numerator": 5.0,
+        "suppression_reason": None,
+    }
+    assert unexpected("withheld_elsewhere", [*VALID, withheld]) == []
+    assert unexpected("withheld_elsewhere", [*VALID, withheld, shown]) != []
