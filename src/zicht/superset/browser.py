@@ -28,6 +28,8 @@ CHROMIUM_FLAGS = [
 ]
 
 LOGIN_TIMEOUT_SECONDS = 300
+# One login attempt: the form submitted and the session awaited, before the form is tried again.
+LOGIN_ATTEMPT_SECONDS = 45
 CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
 # A markdown block sits in a holder of its own; every generated one starts with a heading.
 MARKDOWN = ":scope > h2"
@@ -73,17 +75,38 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
         username, password = credentials.username, credentials.password
     base_url = env.base_url
     page.route(lambda url: not url.startswith(base_url), lambda route: route.abort())
-    page.goto(f"{base_url}/login/", wait_until="domcontentloaded")
-    page.fill("#username", username)
-    page.fill("input[type=password]", password)
-    page.click("button[type=submit]")
-    # Logged in once Superset knows the browser's session: asked through the API with the browser's own
-    # cookies, not read from navigation events, which the welcome page's first load can hold up.
     deadline = time.monotonic() + LOGIN_TIMEOUT_SECONDS
-    while not page.request.get(f"{base_url}/api/v1/me/").ok:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"login as {username} was not accepted (page at {page.url})")
+    while time.monotonic() < deadline:
+        if _submit_login_form(page, base_url, username, password):
+            return
+    raise AssertionError(f"login as {username} was not accepted (page at {page.url})")
+
+
+def _submit_login_form(page, base_url: str, username: str, password: str) -> bool:
+    """One attempt: fill in and submit the login form, then wait until Superset knows the session.
+
+    Logged in is asked through the API with the browser's own cookies, not read from navigation
+    events, which the welcome page's first load can hold up. A submission that the page lost (the
+    form re-rendered under the click) leaves no session; the caller then tries again.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.goto(f"{base_url}/login/", wait_until="domcontentloaded", timeout=LOGIN_ATTEMPT_SECONDS * 1000)
+        page.fill("#username", username, timeout=LOGIN_ATTEMPT_SECONDS * 1000)
+        page.fill("input[type=password]", password)
+        page.click("button[type=submit]")
+    except PlaywrightError:
+        pass  # the session may exist all the same; asked below
+    # Not asked at once: an API request answered while the login is still being handled brings back
+    # a cookie of its own, which can replace the session the login sets.
+    page.wait_for_timeout(3_000)
+    attempt_ends = time.monotonic() + LOGIN_ATTEMPT_SECONDS
+    while time.monotonic() < attempt_ends:
+        if page.request.get(f"{base_url}/api/v1/me/").ok:
+            return True
         page.wait_for_timeout(1_000)
+    return False
 
 
 def wait_until_charts_settled(page, chart_count: int, timeout_ms: float, allow_empty: bool = False) -> None:
