@@ -71,12 +71,11 @@ def _record_counts() -> list[tuple[str, str, str, str, bool, int]]:
             role,
             ref.measure,
             ref.category,
-            role == "numerator" or ref.category == indicator.numerator.category,
+            follows,
             rules.rule(indicator.disclosure_class).min_frequency,
         )
         for indicator in catalog.indicators
-        for role, ref in (("numerator", indicator.numerator), ("denominator", indicator.denominator))
-        if catalog.measures[ref.measure].get("from_records")
+        for role, ref, follows in catalog.record_counts(indicator)
     ]
 
 

@@ -1,35 +1,20 @@
 """Tables linked by a category sum (parts adding up to a total) closed against differencing across them."""
 
-from dataclasses import dataclass
-
-import pandas as pd
 import pytest
 
 from tests.disclosure.conftest import LEAVES, build_table
 from zicht.disclosure import DisclosureError, differencing_attack, protect_cells
 from zicht.disclosure.category_links import close_category_leaks, linked_relations, nested_sums
+from zicht.disclosure.jobs import TableJob
 
 SUMS = {"total": ["a", "b"]}
-
-
-@dataclass(frozen=True)
-class Job:
-    measure: str
-    category: str
-    year: int
-    disclosure_class: str
-    cells: pd.DataFrame
-
-    @property
-    def name(self):
-        return f"{self.measure}/{self.category}/{self.year}"
 
 
 def _jobs(a_leaves):
     a, b = build_table(a_leaves), build_table(LEAVES)
     total = a.assign(value=a["value"] + b["value"], contributors=a["contributors"] + b["contributors"])
     return [
-        Job("m", category, 2025, "persons", cells)
+        TableJob("m", category, 2025, "persons", cells)
         for category, cells in (("a", a), ("b", b), ("total", total))
     ]
 

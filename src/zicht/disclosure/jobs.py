@@ -63,17 +63,14 @@ def count_tables(catalog: Catalog, branch_codes: Sequence[str]) -> dict[tuple[st
     a count suppressed as one indicator's numerator would otherwise be published as another's
     denominator. An indicator with a breakdown by branch also publishes one numerator per branch
     code (at its breakdown levels), and a denominator of the numerator's category follows the
-    branch (as in int_indicator_inputs); a count shared by several indicators is protected once, at
+    branch (`Catalog.record_counts`); a count shared by several indicators is protected once, at
     the union of their levels.
     """
     tables: dict[tuple[str, str], dict] = {}
     for indicator in catalog.indicators:
-        for is_numerator, ref in ((True, indicator.numerator), (False, indicator.denominator)):
-            if not catalog.measures[ref.measure].get("from_records"):
-                continue
+        for _, ref, follows in catalog.record_counts(indicator):
             keys = [(ref.category, indicator.levels)]
             if indicator.breakdown:
-                follows = is_numerator or ref.category == indicator.numerator.category
                 keys += [
                     (code if follows else ref.category, indicator.breakdown_levels) for code in branch_codes
                 ]

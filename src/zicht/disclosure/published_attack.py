@@ -52,11 +52,8 @@ def count_cells(rows: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
         of_indicator = rows[rows["indicator_code"] == indicator.code]
         if of_indicator.empty:
             continue
-        for role, ref in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
-            if not catalog.measures[ref.measure].get("from_records"):
-                continue
+        for role, ref, follows in catalog.record_counts(indicator):
             branch = of_indicator["breakdown_code"] != "totaal"
-            follows = role == "numerator" or ref.category == indicator.numerator.category
             category = of_indicator["breakdown_code"].where(branch & follows, ref.category)
             parts.append(
                 pd.DataFrame(

@@ -97,6 +97,16 @@ class Catalog:
     def of_theme(self, theme: str) -> list[Indicator]:
         return [i for i in self.indicators if i.theme == theme]
 
+    def record_counts(self, indicator: Indicator) -> list[tuple[str, MeasureRef, bool]]:
+        """The counts from Zicht's own records the indicator shows: (role, measure and category,
+        whether its category follows the branch on a breakdown row). The numerator always follows;
+        a denominator of the numerator's category does too (as in int_indicator_inputs)."""
+        return [
+            (role, ref, role == "numerator" or ref.category == indicator.numerator.category)
+            for role, ref in (("numerator", indicator.numerator), ("denominator", indicator.denominator))
+            if self.measures[ref.measure].get("from_records")
+        ]
+
     def category_sums(self, measure: str, branch_codes: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """A measure's categories that are the sum of others of its categories: total -> parts.
 

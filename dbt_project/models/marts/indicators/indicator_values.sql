@@ -24,20 +24,15 @@ with inputs as (
         coalesce(numerator_cells.status in ('primary', 'secondary'), false) as is_numerator_suppressed,
         coalesce(denominator_cells.status in ('primary', 'secondary'), false) as is_denominator_suppressed
     from {{ ref('int_indicator_inputs') }} as inputs
-    left join {{ ref('int_disclosure_cells') }} as numerator_cells
-        on inputs.numerator_from_records
-        and numerator_cells.measure = inputs.numerator_measure
-        and numerator_cells.category = inputs.numerator_key
-        and numerator_cells.period_year = inputs.period_year
-        and numerator_cells.region_level = inputs.region_level
-        and numerator_cells.region_code = inputs.region_code
-    left join {{ ref('int_disclosure_cells') }} as denominator_cells
-        on inputs.denominator_from_records
-        and denominator_cells.measure = inputs.denominator_measure
-        and denominator_cells.category = inputs.denominator_key
-        and denominator_cells.period_year = inputs.period_year
-        and denominator_cells.region_level = inputs.region_level
-        and denominator_cells.region_code = inputs.region_code
+    {%- for role in ['numerator', 'denominator'] %}
+    left join {{ ref('int_disclosure_cells') }} as {{ role }}_cells
+        on inputs.{{ role }}_from_records
+        and {{ role }}_cells.measure = inputs.{{ role }}_measure
+        and {{ role }}_cells.category = inputs.{{ role }}_key
+        and {{ role }}_cells.period_year = inputs.period_year
+        and {{ role }}_cells.region_level = inputs.region_level
+        and {{ role }}_cells.region_code = inputs.region_code
+    {%- endfor %}
 ),
 
 regions as (
