@@ -1,5 +1,7 @@
 """Tables linked by a category sum (parts adding up to a total) closed against differencing across them."""
 
+import dataclasses
+
 import pytest
 
 from tests.disclosure.conftest import LEAVES, build_table
@@ -60,6 +62,22 @@ def test_closing_the_links_leaves_nothing_to_recover(rules, leaves):
     }
     assert hidden_before < hidden_after
     assert {category for category, _ in hidden_after - hidden_before} & {"b", "total"}
+
+
+def test_groups_closed_in_parallel_equal_those_closed_one_by_one(rules, leaves):
+    leaves["BU00010101"] = 4
+    jobs = _jobs(leaves) + [
+        TableJob(job.measure, job.category, 2024, job.disclosure_class, job.cells) for job in _jobs(leaves)
+    ]
+    protected = [protect_cells(job.cells, "persons", rules, job.name) for job in jobs]
+    one_by_one = close_category_leaks(jobs, protected, {"m": SUMS}, dataclasses.replace(rules, workers=1))
+    parallel = close_category_leaks(jobs, protected, {"m": SUMS}, dataclasses.replace(rules, workers=2))
+    assert _attack(jobs[3:], parallel[3:]) == {} and _attack(jobs[:3], parallel[:3]) == {}
+    for serial_table, parallel_table in zip(one_by_one, parallel, strict=True):
+        assert serial_table.cells["status"].tolist() == parallel_table.cells["status"].tolist()
+    assert [t.cells["status"].tolist() for t in parallel[:3]] == [
+        t.cells["status"].tolist() for t in parallel[3:]
+    ]
 
 
 def test_tables_without_sums_are_left_as_they_are(rules, leaves):

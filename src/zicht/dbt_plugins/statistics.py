@@ -16,11 +16,13 @@ from duckdb import DuckDBPyConnection
 from duckdb.sqltypes import DOUBLE
 
 from zicht.indicators.statistics import (
-    binomial_limits,
+    binomial_lower,
+    binomial_upper,
     chi_squared_quantile,
-    funnel_limits,
+    funnel_limit,
     normal_quantile,
-    poisson_limits,
+    poisson_lower,
+    poisson_upper,
 )
 
 
@@ -35,30 +37,28 @@ def _arrow(values: np.ndarray) -> pa.Array:
 class Plugin(BasePlugin):
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         functions = {
-            "poisson_lower": (lambda o, a: _arrow(poisson_limits(_numpy(o), _numpy(a))[0]), 2),
-            "poisson_upper": (lambda o, a: _arrow(poisson_limits(_numpy(o), _numpy(a))[1]), 2),
-            "binomial_lower": (
-                lambda k, n, a: _arrow(binomial_limits(_numpy(k), _numpy(n), _numpy(a))[0]),
-                3,
-            ),
-            "binomial_upper": (
-                lambda k, n, a: _arrow(binomial_limits(_numpy(k), _numpy(n), _numpy(a))[1]),
-                3,
-            ),
+            "poisson_lower": (lambda o, a: _arrow(poisson_lower(_numpy(o), _numpy(a))), 2),
+            "poisson_upper": (lambda o, a: _arrow(poisson_upper(_numpy(o), _numpy(a))), 2),
+            "binomial_lower": (lambda k, n, a: _arrow(binomial_lower(_numpy(k), _numpy(n), _numpy(a))), 3),
+            "binomial_upper": (lambda k, n, a: _arrow(binomial_upper(_numpy(k), _numpy(n), _numpy(a))), 3),
             "poisson_funnel_lower": (
-                lambda e, a: _arrow(funnel_limits("poisson", _numpy(e), 1.0, _numpy(a))[0]),
+                lambda e, a: _arrow(funnel_limit("lower", "poisson", _numpy(e), 1.0, _numpy(a))),
                 2,
             ),
             "poisson_funnel_upper": (
-                lambda e, a: _arrow(funnel_limits("poisson", _numpy(e), 1.0, _numpy(a))[1]),
+                lambda e, a: _arrow(funnel_limit("upper", "poisson", _numpy(e), 1.0, _numpy(a))),
                 2,
             ),
             "binomial_funnel_lower": (
-                lambda n, share, a: _arrow(funnel_limits("binomial", _numpy(n), _numpy(share), _numpy(a))[0]),
+                lambda n, share, a: _arrow(
+                    funnel_limit("lower", "binomial", _numpy(n), _numpy(share), _numpy(a))
+                ),
                 3,
             ),
             "binomial_funnel_upper": (
-                lambda n, share, a: _arrow(funnel_limits("binomial", _numpy(n), _numpy(share), _numpy(a))[1]),
+                lambda n, share, a: _arrow(
+                    funnel_limit("upper", "binomial", _numpy(n), _numpy(share), _numpy(a))
+                ),
                 3,
             ),
             "normal_quantile": (lambda p: _arrow(normal_quantile(_numpy(p))), 1),

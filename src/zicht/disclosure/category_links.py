@@ -16,8 +16,10 @@ audit of the linked tables as one system is not part of it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
@@ -51,13 +53,20 @@ def key(category: str, region_code: str) -> str:
     return f"{category}{SEPARATOR}{region_code}"
 
 
-def linked_relations(tables: Mapping[str, pd.DataFrame], sums: Mapping[str, Sequence[str]]) -> list[Relation]:
+def linked_relations(
+    tables: Mapping[str, pd.DataFrame],
+    sums: Mapping[str, Sequence[str]],
+    region_relations: Mapping[str, list[Relation]] | None = None,
+) -> list[Relation]:
     """The region relations of every table and, in every region where a total and all its parts have
-    a cell, the sum; cell keys are `category|region_code`. A sum that does not hold is refused."""
+    a cell, the sum; cell keys are `category|region_code`. A sum that does not hold is refused.
+
+    `region_relations` (category -> `relations(cells)`) may be given when known: they depend on the
+    table's regions only, not on what is suppressed."""
     found = [
         Relation(key(category, r.total), tuple(key(category, part) for part in r.parts), r.grouping)
         for category, cells in tables.items()
-        for r in relations(cells)
+        for r in (region_relations[category] if region_relations is not None else relations(cells))
     ]
     for total, parts in nested_sums(sums).items():
         if total not in tables or any(part not in tables for part in parts):
@@ -98,58 +107,90 @@ def close_category_leaks(
 ) -> list[ProtectedTable]:
     """The protected tables (one per job: measure, category, year, cells, disclosure_class) after the
     tables of every measure and year with category sums have been closed against differencing
-    across them; in the same order."""
+    across them; in the same order. Groups share no table, so they are closed in parallel
+    (`rules.workers` processes), the largest first."""
     groups: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
     for index, job in enumerate(jobs):
         if category_sums.get(job.measure):
             groups[(job.measure, job.year)][job.category] = index
+    ordered = sorted(
+        groups.items(), key=lambda item: (-sum(len(jobs[i].cells) for i in item[1].values()), item[0])
+    )
+    single = dataclasses.replace(rules, workers=1)
+    work = [
+        (
+            f"{measure}/{year}",
+            {category: jobs[index] for category, index in index_of.items()},
+            {category: protected[index] for category, index in index_of.items()},
+            category_sums[measure],
+            single,
+        )
+        for (measure, year), index_of in ordered
+    ]
+    if rules.workers <= 1 or len(work) <= 1:
+        closed = [_close_group(*group) for group in work]
+    else:
+        with ProcessPoolExecutor(max_workers=rules.workers) as pool:
+            closed = list(pool.map(_close_group, *zip(*work, strict=True)))
     out = list(protected)
-    for (measure, year), index_of in sorted(groups.items()):
-        hidden_too: dict[str, set[str]] = defaultdict(set)
-        for _ in range(MAX_ROUNDS):
-            tables = {category: out[index].cells for category, index in index_of.items()}
-            try:
-                all_relations = linked_relations(tables, category_sums[measure])
-            except DisclosureError as error:
-                raise DisclosureError(f"{measure}/{year}: {error}") from error
-            if not any(r.grouping == "category" for r in all_relations):
-                break
-            published, hidden, level = {}, set(), {}
-            for category, cells in tables.items():
-                for code, value, status, region_level in cells[
-                    ["region_code", "value", "status", "region_level"]
-                ].itertuples(index=False):
-                    level[key(category, code)] = region_level
-                    if status in SUPPRESSED:
-                        hidden.add(key(category, code))
-                    else:
-                        published[key(category, code)] = value
-            through: dict[str, Relation] = {}
-            if not differencing_attack(all_relations, published, hidden, through):
-                break
-            changed, chosen = set(), set()
-            for code in sorted(through):
-                relation = through[code]
-                complement = _complement(relation, published, level)
-                if complement is None:
-                    others = {member for member in (relation.total, *relation.parts) if member != code}
-                    if others & (set(through) | chosen):
-                        # given away by a cell given away first, or closed by a complement just
-                        # chosen for another cell: protecting that one closes this relation too
-                        continue
-                    raise DisclosureError(f"{measure}/{year}: no published cell left to protect {code}")
-                category, region = complement.split(SEPARATOR, 1)
-                hidden_too[category].add(region)
-                published.pop(complement)
-                chosen.add(complement)
-                changed.add(category)
-            for category in sorted(changed):
-                job = jobs[index_of[category]]
-                out[index_of[category]] = protect_cells(
-                    job.cells, job.disclosure_class, rules, job.name, frozenset(hidden_too[category])
-                )
-        else:
-            raise DisclosureError(
-                f"{measure}/{year}: the linked tables did not settle in {MAX_ROUNDS} rounds"
-            )
+    for (_, index_of), tables in zip(ordered, closed, strict=True):
+        for category, table in tables.items():
+            out[index_of[category]] = table
     return out
+
+
+def _close_group(
+    name: str,
+    jobs: Mapping[str, object],
+    protected: Mapping[str, ProtectedTable],
+    sums: Mapping[str, Sequence[str]],
+    rules: DisclosureRules,
+) -> dict[str, ProtectedTable]:
+    """One measure and year: category -> its table, protected again until differencing over the
+    linked tables recovers nothing."""
+    out = dict(protected)
+    region_relations = {category: relations(table.cells) for category, table in out.items()}
+    hidden_too: dict[str, set[str]] = defaultdict(set)
+    for _ in range(MAX_ROUNDS):
+        tables = {category: table.cells for category, table in out.items()}
+        try:
+            all_relations = linked_relations(tables, sums, region_relations)
+        except DisclosureError as error:
+            raise DisclosureError(f"{name}: {error}") from error
+        if not any(r.grouping == "category" for r in all_relations):
+            return out
+        published, hidden, level = {}, set(), {}
+        for category, cells in tables.items():
+            for code, value, status, region_level in cells[
+                ["region_code", "value", "status", "region_level"]
+            ].itertuples(index=False):
+                level[key(category, code)] = region_level
+                if status in SUPPRESSED:
+                    hidden.add(key(category, code))
+                else:
+                    published[key(category, code)] = value
+        through: dict[str, Relation] = {}
+        if not differencing_attack(all_relations, published, hidden, through):
+            return out
+        changed, chosen = set(), set()
+        for code in sorted(through):
+            relation = through[code]
+            complement = _complement(relation, published, level)
+            if complement is None:
+                others = {member for member in (relation.total, *relation.parts) if member != code}
+                if others & (set(through) | chosen):
+                    # given away by a cell given away first, or closed by a complement just
+                    # chosen for another cell: protecting that one closes this relation too
+                    continue
+                raise DisclosureError(f"{name}: no published cell left to protect {code}")
+            category, region = complement.split(SEPARATOR, 1)
+            hidden_too[category].add(region)
+            published.pop(complement)
+            chosen.add(complement)
+            changed.add(category)
+        for category in sorted(changed):
+            job = jobs[category]
+            out[category] = protect_cells(
+                job.cells, job.disclosure_class, rules, job.name, frozenset(hidden_too[category])
+            )
+    raise DisclosureError(f"{name}: the linked tables did not settle in {MAX_ROUNDS} rounds")

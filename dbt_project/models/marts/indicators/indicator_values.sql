@@ -136,7 +136,8 @@ assessed as (
 -- assessed region's z-score under the national rate on a variance-stabilising scale, where the null
 -- variance of the transformed value is 1/(4E) (square root of the ratio) or 1/(4n) (arcsine of the
 -- square root of the share), whatever the national rate; its inverse is the region's weight.
-scored as (
+-- Materialised: three CTEs read it, and the exact limits above are computed once, not per reader.
+scored as materialized (
     select
         *,
         case when significance is not null then
@@ -280,31 +281,42 @@ rest as (
     from flagged
 ),
 
+-- The exact limits of the region's share: of the region and the rest's counts together (poisson), or of
+-- its own denominator (binomial); computed once per row, as the functions are not cheap.
+rest_limits as (
+    select
+        *,
+        case
+            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
+            when statistic = 'poisson'
+                then binomial_lower(observed_low, observed_low + round(rest_numerator), {{ alpha }})
+            when statistic = 'binomial' then binomial_lower(observed_low, round(denominator), {{ alpha }})
+        end as share_lower,
+        case
+            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
+            when statistic = 'poisson'
+                then binomial_upper(observed_high, observed_high + round(rest_numerator), {{ alpha }})
+            when statistic = 'binomial' then binomial_upper(
+                least(observed_high, round(denominator)), round(denominator), {{ alpha }}
+            )
+        end as share_upper
+    from rest
+),
+
 rest_compared as (
     select
         *,
         case when region_level <> 'nederland' then rest_rate * scale end as rest_value_unchecked,
         case when region_level <> 'nederland' then rate / nullif(rest_rate, 0) end as ratio_rest_unchecked,
-        case
-            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
-            when statistic = 'poisson' then
-                binomial_lower(observed_low, observed_low + round(rest_numerator), {{ alpha }})
-                / nullif(1 - binomial_lower(observed_low, observed_low + round(rest_numerator), {{ alpha }}), 0)
-                * rest_denominator / nullif(denominator, 0)
-            when statistic = 'binomial' then binomial_lower(observed_low, round(denominator), {{ alpha }})
-                / nullif(rest_rate, 0)
+        case statistic
+            when 'poisson' then share_lower / nullif(1 - share_lower, 0) * rest_denominator / nullif(denominator, 0)
+            when 'binomial' then share_lower / nullif(rest_rate, 0)
         end as ratio_rest_lower_unchecked,
-        case
-            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
-            when statistic = 'poisson' then
-                binomial_upper(observed_high, observed_high + round(rest_numerator), {{ alpha }})
-                / nullif(1 - binomial_upper(observed_high, observed_high + round(rest_numerator), {{ alpha }}), 0)
-                * rest_denominator / nullif(denominator, 0)
-            when statistic = 'binomial' then binomial_upper(
-                least(observed_high, round(denominator)), round(denominator), {{ alpha }}
-            ) / nullif(rest_rate, 0)
+        case statistic
+            when 'poisson' then share_upper / nullif(1 - share_upper, 0) * rest_denominator / nullif(denominator, 0)
+            when 'binomial' then share_upper / nullif(rest_rate, 0)
         end as ratio_rest_upper_unchecked
-    from rest
+    from rest_limits
 ),
 
 ranked as (
