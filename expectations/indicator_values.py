@@ -59,9 +59,12 @@ def minimum_denominator_query() -> str:
     """
 
 
-def _record_counts() -> list[tuple[str, str, str, str, bool, int]]:
-    """(indicator, role, measure, category, follows the branch, minimum frequency) of every count
-    from Zicht's own records that an indicator shows, as numerator or as denominator."""
+MAGNITUDE_CONTRIBUTORS = "intermediate.int_magnitude_contributors"
+
+
+def _record_counts() -> list[tuple[str, str, str, str, bool, int, str]]:
+    """(indicator, role, measure, category, follows the branch, minimum frequency, disclosure class)
+    of every count from Zicht's own records that an indicator shows, as numerator or as denominator."""
     from zicht.disclosure.rules import load_rules
 
     catalog, rules = load_catalog(), load_rules()
@@ -73,6 +76,7 @@ def _record_counts() -> list[tuple[str, str, str, str, bool, int]]:
             ref.category,
             follows,
             rules.rule(indicator.disclosure_class).min_frequency,
+            indicator.disclosure_class,
         )
         for indicator in catalog.indicators
         for role, ref, follows in catalog.record_counts(indicator)
@@ -90,20 +94,57 @@ def _record_counts_cte() -> str:
                         THEN batch.breakdown_code ELSE counts.category END AS category,
                    CASE counts.role WHEN 'numerator' THEN batch.numerator ELSE batch.denominator END
                        AS amount,
-                   CAST(counts.min_frequency AS DOUBLE) AS min_frequency
+                   CAST(counts.min_frequency AS DOUBLE) AS min_frequency,
+                   counts.disclosure_class
             FROM {{batch}} AS batch
-            JOIN (VALUES {counts}) AS counts(indicator_code, role, measure, category, follows, min_frequency)
+            JOIN (VALUES {counts}) AS counts(indicator_code, role, measure, category, follows, min_frequency,
+                                             disclosure_class)
                 ON batch.indicator_code = counts.indicator_code
         )
     """
 
 
 def minimum_frequency_query() -> str:
-    """A count from Zicht's own records shown (numerator or denominator) below its class's minimum."""
+    """A count from Zicht's own records shown (numerator or denominator) below its class's minimum.
+    (A magnitude's frequency is that of its contributors: `dominance_query`.)"""
     return (
         _record_counts_cte()
         + """
-        SELECT * FROM record_counts WHERE amount > 0 AND amount < min_frequency
+        SELECT * FROM record_counts
+        WHERE disclosure_class <> 'magnitude' AND amount > 0 AND amount < min_frequency
+    """
+    )
+
+
+def dominance_query(contributors: str = MAGNITUDE_CONTRIBUTORS) -> str:
+    """A magnitude from Zicht's own records shown with too few contributors, or one its largest
+    contributors dominate (the NK rule), by the contributors of the private layer; or shown without
+    them, which no rule could then have checked."""
+    from zicht.disclosure.rules import load_rules
+
+    rule = load_rules().rule("magnitude")
+    if rule.has_dominance:
+        largest = "coalesce(contributors.top1, 0)" + (
+            " + coalesce(contributors.top2, 0)" if rule.dominance_n == 2 else ""
+        )
+        dominated = f"OR {largest} > shown.amount * {rule.dominance_k!r} / 100 * (1 + 1e-9)"
+    else:
+        dominated = ""
+    return (
+        _record_counts_cte()
+        + f"""
+        SELECT shown.*, contributors.contributors, contributors.top1, contributors.top2
+        FROM record_counts AS shown
+        LEFT JOIN {contributors} AS contributors
+            ON contributors.measure = shown.measure
+            AND contributors.category = shown.category
+            AND contributors.period_year = shown.period_year
+            AND contributors.region_level = shown.region_level
+            AND contributors.region_code = shown.region_code
+        WHERE shown.disclosure_class = 'magnitude' AND shown.amount > 0
+          AND (contributors.contributors IS NULL
+               OR contributors.contributors < shown.min_frequency
+               {dominated})
     """
     )
 
@@ -281,6 +322,13 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=minimum_frequency_query(),
             description="Every count shown from Zicht's own records meets its class's minimum frequency.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=dominance_query(),
+            description=(
+                "Every magnitude shown from Zicht's own records has enough contributors and is not "
+                "dominated by its largest ones."
+            ),
         ),
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=withheld_elsewhere_query(),

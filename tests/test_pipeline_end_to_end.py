@@ -154,3 +154,38 @@ def test_the_published_file_gives_no_withheld_count_away(pipeline_run):
     ).fetchone()[0]
     assert withheld > 0  # the attack has something to try
     assert attack_published(published, load_catalog(), list(vulnerable_branches())) == []
+
+
+def test_the_planted_dominance_and_small_count_cases_are_withheld(pipeline_run):
+    """The cases planted in the KvK register (zicht.synth.disclosure_cases): one establishment that is
+    most of its branch's working persons in a gemeente, and the only establishment of a branch in
+    another. In every year, the published row is withheld for the rule each breaks, shows no value
+    and no count; and the branch's row of another gemeente shows that such rows are published."""
+    data_dir, synthetic_dir = pipeline_run
+    truth = json.loads(
+        (synthetic_dir / "extracts" / "extracts_ground_truth.json").read_text(encoding="utf-8")
+    )
+    published = duckdb.connect(str(data_dir / "published" / "zicht.duckdb"), read_only=True)
+    years = [
+        year for (year,) in published.execute("SELECT DISTINCT period_year FROM indicator_values").fetchall()
+    ]
+    for case in truth["disclosure_cases"]:
+        rows = published.execute(
+            """
+            SELECT period_year, is_published, suppression_reason, value, numerator
+            FROM indicator_values
+            WHERE indicator_code = ? AND breakdown_code = ? AND region_level = 'gemeente' AND region_code = ?
+            ORDER BY period_year
+            """,
+            [case["indicator"], case["breakdown_code"], case["gemeente_code"]],
+        ).fetchall()
+        assert [row[0] for row in rows] == sorted(years), case["case"]
+        assert {row[1:] for row in rows} == {(False, case["expected_reason"], None, None)}, case["case"]
+        shown = published.execute(
+            """
+            SELECT count(*) FROM indicator_values
+            WHERE indicator_code = ? AND breakdown_code = ? AND region_level = 'gemeente' AND is_published
+            """,
+            [case["indicator"], case["breakdown_code"]],
+        ).fetchone()[0]
+        assert shown > 0, case["case"]

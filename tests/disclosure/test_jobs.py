@@ -1,7 +1,9 @@
 """The job list shared by the dbt model int_disclosure_cells and the national benchmark."""
 
 import pandas as pd
+import pytest
 
+from zicht.disclosure import DisclosureError
 from zicht.disclosure.jobs import OUTPUT_DTYPES, count_tables, protect_jobs, protected_measures, table_jobs
 from zicht.indicators import load_catalog
 
@@ -73,3 +75,64 @@ def test_counts_published_only_as_denominators_are_protected_too():
     assert tables[(begin.measure, "96021")]["levels"] == set(
         catalog.indicator("kb_oprichtingen").breakdown_levels
     )
+
+
+def _working_persons(counts, contributors):
+    amounts = pd.DataFrame(
+        _amounts("kvk_werkzame_personen", "kwetsbaar", 2024, counts),
+        columns=["measure", "category", "period_year", "region_level", "region_code", "amount"],
+    )
+    return amounts, pd.DataFrame(
+        [("kvk_werkzame_personen", "kwetsbaar", 2024, *row) for row in contributors],
+        columns=[
+            "measure",
+            "category",
+            "period_year",
+            "region_level",
+            "region_code",
+            "contributors",
+            "top1",
+            "top2",
+        ],
+    )
+
+
+def test_a_magnitude_carries_its_largest_contributors_and_is_protected_for_dominance():
+    catalog = load_catalog()
+    assert catalog.indicator("kb_werkzame_personen").disclosure_class == "magnitude"
+    # one establishment of 200 working persons among 4 in GM0001: dominated; GM0002 is not
+    counts = [("nederland", "NL00", 260.0), ("provincie", "PV20", 260.0), ("riec", "RIEC01", 260.0),
+              ("gemeente", "GM0001", 215.0), ("gemeente", "GM0002", 45.0),
+              ("wijk", "WK000101", 215.0)]  # fmt: skip
+    contributors = [("nederland", "NL00", 14, 200.0, 8.0), ("provincie", "PV20", 14, 200.0, 8.0),
+                    ("riec", "RIEC01", 14, 200.0, 8.0), ("gemeente", "GM0001", 4, 200.0, 8.0),
+                    ("gemeente", "GM0002", 10, 8.0, 7.0), ("wijk", "WK000101", 4, 200.0, 8.0)]  # fmt: skip
+    amounts, tops = _working_persons(counts, contributors)
+    [job] = [
+        job
+        for job in table_jobs(catalog, [], REGIONS, amounts, tops)
+        if job.measure == "kvk_werkzame_personen"
+    ]
+    assert job.disclosure_class == "magnitude"
+    cells = job.cells.set_index("region_code")
+    assert cells.loc["GM0001", ["contributors", "top1", "top2"]].tolist() == [4, 200.0, 8.0]
+    assert "buurt" not in set(cells["region_level"])  # the indicator is shown down to wijk
+
+    protected = protect_jobs([job]).set_index("region_code")
+    assert protected.loc["GM0001", "reason"] == "primary_dominance"
+    assert protected.loc["WK000101", "reason"] == "primary_dominance"
+    assert protected.loc["GM0002", "status"] != "primary"
+    assert bool(protected["table_passed"].all())
+
+
+def test_a_magnitude_without_its_contributors_is_refused_naming_the_cell():
+    catalog = load_catalog()
+    amounts, tops = _working_persons(
+        [("nederland", "NL00", 10.0), ("gemeente", "GM0001", 10.0)], [("nederland", "NL00", 3, 5.0, 3.0)]
+    )
+    with pytest.raises(
+        DisclosureError, match=r"kvk_werkzame_personen/kwetsbaar/2024: gemeente GM0001: a magnitude"
+    ):
+        table_jobs(catalog, [], REGIONS, amounts, tops)
+    with pytest.raises(DisclosureError, match="needs its contributors"):
+        table_jobs(catalog, [], REGIONS, amounts)

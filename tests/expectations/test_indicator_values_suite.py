@@ -129,6 +129,7 @@ RULES = {
     "catalog": suite.catalog_rules_query(),
     "minimum": suite.minimum_denominator_query(),
     "frequency": suite.minimum_frequency_query(),
+    "dominance": suite.dominance_query(),
     "withheld_elsewhere": suite.withheld_elsewhere_query(),
     "range": suite.range_query(),
     "suppression": suite.suppression_query(),
@@ -142,10 +143,18 @@ RULES = {
 }
 
 
-def unexpected(rule: str, rows: list[dict]) -> list[tuple]:
+CONTRIBUTOR_COLUMNS = ["measure", "category", "period_year", "region_level", "region_code", "contributors",
+                       "top1", "top2"]  # fmt: skip
+
+
+def unexpected(rule: str, rows: list[dict], contributors: list[tuple] = ()) -> list[tuple]:
+    """The rows the rule finds in a batch of `rows`, with the private contributors of magnitudes."""
     with duckdb.connect() as connection:
         connection.register("incoming", pd.DataFrame(rows))
         connection.execute("CREATE TABLE indicator_values AS SELECT * FROM incoming")
+        connection.register("tops", pd.DataFrame(list(contributors), columns=CONTRIBUTOR_COLUMNS))
+        connection.execute("CREATE SCHEMA intermediate")
+        connection.execute("CREATE TABLE intermediate.int_magnitude_contributors AS SELECT * FROM tops")
         return connection.execute(RULES[rule].format(batch="indicator_values")).fetchall()
 
 
@@ -232,3 +241,38 @@ def test_a_count_withheld_in_one_row_and_shown_in_another_is_caught():
     }
     assert unexpected("withheld_elsewhere", [*VALID, withheld]) == []
     assert unexpected("withheld_elsewhere", [*VALID, withheld, shown]) != []
+
+
+WORKING_PERSONS = {
+    **GEMEENTE,
+    "theme_code": "kwetsbare_branches",
+    "indicator_code": "kb_werkzame_personen",
+    "breakdown_code": "4941",
+    "numerator": 215.0,
+    "denominator": 10_000.0,
+    "value": 21.5,
+}
+
+
+@pytest.mark.parametrize(
+    ("contributors", "caught"),
+    [
+        ((10, 40.0, 30.0), False),  # 70 of 215: not dominated
+        ((4, 200.0, 8.0), True),  # one establishment is 93 % of it
+        ((2, 200.0, 15.0), True),  # too few contributors
+        (None, True),  # a magnitude shown that no rule could have checked
+    ],
+)
+def test_a_magnitude_shown_is_checked_against_its_contributors(contributors, caught):
+    tops = (
+        []
+        if contributors is None
+        else [("kvk_werkzame_personen", "4941", 2024, "gemeente", "GM0014", *contributors)]
+    )
+    found = unexpected("dominance", [*VALID, WORKING_PERSONS], tops)
+    assert bool(found) is caught
+    withheld = {**WORKING_PERSONS, "numerator": None, "value": None, "is_published": False,
+                "suppression_reason": "primary_dominance"}  # fmt: skip
+    assert unexpected("dominance", [*VALID, withheld], tops) == []  # withheld: nothing shown
+    # working persons are no count of companies: the frequency rule on counts does not read them
+    assert unexpected("frequency", [*VALID, {**WORKING_PERSONS, "numerator": 2.0}], tops) == []

@@ -72,3 +72,26 @@ def test_same_seed_same_bytes(synthetic_dir, extracts_dir, tmp_path):
 def test_refuses_a_mismatched_synthetic_netherlands(synthetic_dir, tmp_path):
     with pytest.raises(ValueError, match="seed"):
         generate_extracts("demo", SEED + 1, synthetic_dir, tmp_path)
+
+
+def test_disclosure_cases_are_planted_as_described(extracts_dir):
+    truth = json.loads((extracts_dir / "extracts_ground_truth.json").read_text(encoding="utf-8"))
+    cases = {case["case"]: case for case in truth["disclosure_cases"]}
+    kvk = _kvk(extracts_dir).assign(gm=lambda frame: "GM" + frame["buurt_code"].str[2:6])
+    workers = kvk["werkzame_personen"].astype(int)
+
+    dominant = cases["dominant_establishment"]
+    branch = kvk["sbi_code"].str.startswith(dominant["sbi_code"]) & (kvk["gm"] == dominant["gemeente_code"])
+    largest = workers[branch].max()
+    assert largest == dominant["working_persons"]
+    # more than three quarters of the branch's working persons there, whoever else is open in a year
+    assert largest > 0.75 * workers[branch].sum()
+    assert (branch & (workers > 0)).sum() >= 4  # enough contributors: it is dominance, not frequency
+
+    single = cases["single_establishment"]
+    branch = kvk["sbi_code"].str.startswith(single["sbi_code"]) & (kvk["gm"] == single["gemeente_code"])
+    assert branch.sum() == 1 and kvk.loc[branch, "einddatum"].iloc[0] == ""
+    assert dominant["gemeente_code"] != single["gemeente_code"]
+    assert {dominant["gemeente_code"], single["gemeente_code"]}.isdisjoint(
+        {pattern["gemeente_code"] for pattern in truth["planted_patterns"]}
+    )

@@ -225,14 +225,19 @@ CREATE TABLE marts.region_shapes (
 """
 
 
-# The output of the dbt model int_disclosure_cells: no record source delivered, so no table to protect.
-# Publication needs it (every release keeps its disclosure audit).
+# The output of the dbt models int_disclosure_cells and int_magnitude_contributors: no record source
+# delivered, so no table to protect. Publication needs the first (every release keeps its disclosure
+# audit), the gate the second (it checks every magnitude shown against its contributors).
 DISCLOSURE_CELLS_DDL = """
 CREATE SCHEMA IF NOT EXISTS intermediate;
 CREATE TABLE intermediate.int_disclosure_cells (
     measure VARCHAR, category VARCHAR, period_year BIGINT, region_level VARCHAR, region_code VARCHAR,
     status VARCHAR, reason VARCHAR, required_width DOUBLE, audit_lower DOUBLE, audit_upper DOUBLE,
     disclosure_class VARCHAR, table_passed BOOLEAN
+);
+CREATE TABLE intermediate.int_magnitude_contributors (
+    measure VARCHAR, category VARCHAR, period_year INTEGER, region_level VARCHAR, region_code VARCHAR,
+    contributors BIGINT, top1 DOUBLE, top2 DOUBLE
 )
 """
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from zicht.disclosure.audit import audit_table
 from zicht.disclosure.cells import CellTableError, relations, validate_cells
-from zicht.disclosure.jobs import category_sums, protect_jobs, protected_measures, table_jobs
+from zicht.disclosure.jobs import category_sums, protect_jobs, protected_counts_sql, table_jobs
 from zicht.disclosure.loss import count_themes, information_loss
 from zicht.disclosure.protect import protect_cells, suppressed_share
 from zicht.disclosure.rules import load_rules
@@ -133,10 +133,11 @@ def warehouse_jobs(warehouse_path: Path):
         branch_codes = [str(code) for (code,) in branches]
         regions = connection.execute("select * from intermediate.int_reference_regions").df()
         amounts = connection.execute(
-            "select * from intermediate.int_measures_harmonised where measure in (select unnest(?))",
-            [protected_measures(catalog)],
+            "select * from intermediate.int_measures_harmonised where "
+            + protected_counts_sql(catalog, branch_codes)
         ).df()
-    jobs = table_jobs(catalog, branch_codes, regions, amounts)
+        contributors = connection.execute("select * from intermediate.int_magnitude_contributors").df()
+    jobs = table_jobs(catalog, branch_codes, regions, amounts, contributors)
     return jobs, count_themes(catalog, branch_codes), category_sums(catalog, branch_codes)
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from zicht.disclosure.batch import protect_tables
 from zicht.disclosure.category_links import CategorySums, close_category_leaks
-from zicht.disclosure.protect import ProtectedTable
+from zicht.disclosure.protect import DisclosureError, ProtectedTable
 from zicht.disclosure.rules import DisclosureRules, load_rules
 from zicht.indicators import Catalog
 
@@ -89,36 +90,133 @@ def protected_measures(catalog: Catalog) -> list[str]:
     return sorted({measure for measure, _ in count_tables(catalog, branch_codes=())})
 
 
-def cell_table(regions: pd.DataFrame, amounts: pd.DataFrame, levels: Iterable[str]) -> pd.DataFrame:
-    """Every region of the levels (absent from the counts: zero), with its parent and RIEC region."""
-    cells = regions[regions["region_level"].isin(list(levels))].merge(
-        amounts, how="left", on=["region_level", "region_code"]
+def protected_counts_sql(catalog: Catalog, branch_codes: Sequence[str]) -> str:
+    """A SQL condition on `measure` and `category` that holds for the protected counts only: the
+    amounts table holds every category of every measure, most of which no indicator shows."""
+    categories: dict[str, set[str]] = {}
+    for measure, category in count_tables(catalog, branch_codes):
+        categories.setdefault(measure, set()).add(category)
+    if not categories:
+        return "false"
+
+    def quoted(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    return " or ".join(
+        f"(measure = {quoted(measure)} and category in ({', '.join(quoted(c) for c in sorted(cats))}))"
+        for measure, cats in sorted(categories.items())
     )
-    cells["value"] = cells["amount"].fillna(0.0)
+
+
+def _region_keys(frame: pd.DataFrame) -> pd.Index:
+    return pd.Index(frame["region_level"].astype(str) + "|" + frame["region_code"].astype(str))
+
+
+def region_frame(regions: pd.DataFrame, levels: Iterable[str]) -> pd.DataFrame:
+    """The regions of the levels with their parent and RIEC region: the rows of every cell table at
+    those levels (plain Python strings: the checks walk them row by row). `region_row` is the row's
+    position in `regions`."""
+    cells = regions.reset_index(drop=True)
+    cells = cells.assign(region_row=np.arange(len(cells)))[cells["region_level"].isin(list(levels))]
+    cells = cells.astype({column: object for column in cells.columns if column != "region_row"})
+    cells = cells.where(cells.notna(), None).reset_index(drop=True)
     cells["parent_code"] = None
     for level, column in PARENT_COLUMN.items():
         rows = cells["region_level"] == level
         cells.loc[rows, "parent_code"] = cells.loc[rows, column]
     cells.loc[cells["region_level"].isin(["provincie", "riec"]), "parent_code"] = "NL00"
     cells.loc[cells["region_level"] != "gemeente", "riec_code"] = None
-    # Persons and companies are counted one by one: the count is its own number of contributors.
-    cells["contributors"] = cells["value"].round().astype(int)
-    return cells[["region_code", "region_level", "parent_code", "value", "contributors", "riec_code"]]
+    return cells[["region_code", "region_level", "parent_code", "riec_code", "region_row"]]
+
+
+def cell_table(
+    frame: pd.DataFrame,
+    amounts: pd.DataFrame,
+    contributors: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every region of the `region_frame` (absent from the counts: zero), with its parent and RIEC region.
+
+    `amounts` and `contributors` carry `region_row` (the region's position in the regions table).
+    A count's contributors are the persons or companies counted. A magnitude's come in `contributors`
+    (contributors, top1, top2): how many establishments add to it and the two largest contributions,
+    for the dominance rule.
+    """
+    cells = frame.drop(columns="region_row")
+    row_of = np.full(int(frame["region_row"].max()) + 1 if len(frame) else 0, -1)
+    row_of[frame["region_row"].to_numpy()] = np.arange(len(frame))
+
+    def aligned(table: pd.DataFrame, column: str) -> np.ndarray:
+        """The column of `table` on the rows of `cells` (NaN where a region has no row)."""
+        source = table["region_row"].to_numpy()
+        inside = (source >= 0) & (source < len(row_of))
+        rows = np.full(len(source), -1)
+        rows[inside] = row_of[source[inside]]
+        out = np.full(len(cells), np.nan)
+        known = rows >= 0
+        out[rows[known]] = table[column].to_numpy(dtype=float)[known]
+        return out
+
+    cells["value"] = np.nan_to_num(aligned(amounts, "amount"), nan=0.0)
+    columns = ["region_code", "region_level", "parent_code", "value", "contributors", "riec_code"]
+    if contributors is None:
+        # Persons and companies are counted one by one: the count is its own number of contributors.
+        cells["contributors"] = cells["value"].round().astype(int)
+        return cells[columns]
+    for column in ("contributors", "top1", "top2"):
+        cells[column] = aligned(contributors, column)
+    unexplained = (cells["value"] > 0) & cells["contributors"].isna()
+    if unexplained.any():
+        row = cells[unexplained].iloc[0]
+        where = f"{row['region_level']} {row['region_code']}"
+        raise DisclosureError(f"{where}: a magnitude of {row['value']:g} without contributors")
+    cells[["contributors", "top1", "top2"]] = cells[["contributors", "top1", "top2"]].fillna(0)
+    cells["contributors"] = cells["contributors"].astype(int)
+    return cells[[*columns, "top1", "top2"]]
 
 
 def table_jobs(
-    catalog: Catalog, branch_codes: Sequence[str], regions: pd.DataFrame, amounts: pd.DataFrame
+    catalog: Catalog,
+    branch_codes: Sequence[str],
+    regions: pd.DataFrame,
+    amounts: pd.DataFrame,
+    contributors: pd.DataFrame | None = None,
 ) -> list[TableJob]:
     """Every table to protect, in a stable order (measure, category, year).
 
     `regions` is int_reference_regions, `amounts` int_measures_harmonised (measure, category,
-    period_year, region_level, region_code, amount); a numerator is protected in every year it has counts.
+    period_year, region_level, region_code, amount), `contributors` int_magnitude_contributors (the
+    same keys, contributors, top1, top2), needed for magnitudes; a count is protected in every year
+    it has counts.
     """
+    region_keys = _region_keys(regions.reset_index(drop=True))
+    # Only the region's row travels on: splitting the string columns per table costs more than the rest.
+    amounts = amounts.assign(region_row=region_keys.get_indexer(_region_keys(amounts)))[
+        ["measure", "category", "period_year", "region_row", "amount"]
+    ]
+    if contributors is not None:
+        contributors = contributors.assign(region_row=region_keys.get_indexer(_region_keys(contributors)))[
+            ["measure", "category", "period_year", "region_row", "contributors", "top1", "top2"]
+        ]
+        contributing_of = dict(list(contributors.groupby(["measure", "category", "period_year"], sort=False)))
+    tables = dict(list(amounts.groupby(["measure", "category"], observed=True, sort=False)))
+    frames: dict[frozenset, pd.DataFrame] = {}
     jobs = []
     for (measure, category), spec in sorted(count_tables(catalog, branch_codes).items()):
-        of_table = amounts[(amounts["measure"] == measure) & (amounts["category"] == category)]
+        levels = frozenset(spec["levels"])
+        if levels not in frames:
+            frames[levels] = region_frame(regions, levels)
+        of_table = tables.get((measure, category), amounts.iloc[:0])
         for year, counts in of_table.groupby("period_year"):
-            cells = cell_table(regions, counts[["region_level", "region_code", "amount"]], spec["levels"])
+            name = f"{measure}/{category}/{int(year)}"
+            contributing = None
+            if spec["class"] == "magnitude":
+                if contributors is None:
+                    raise DisclosureError(f"{name}: a magnitude needs its contributors (top1, top2)")
+                contributing = contributing_of.get((measure, category, year), contributors.iloc[:0])
+            try:
+                cells = cell_table(frames[levels], counts, contributing)
+            except DisclosureError as error:
+                raise DisclosureError(f"{name}: {error}") from error
             jobs.append(TableJob(measure, category, int(year), spec["class"], cells))
     return jobs
 

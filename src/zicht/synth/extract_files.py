@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from zicht.synth import kvk_extract, om_extract
+from zicht.synth.disclosure_cases import plant_disclosure_cases
 
 KVK_STREAM, OM_STREAM = 101, 202  # separate random streams from the same seed
 
@@ -125,6 +126,7 @@ def generate_extracts(scale: str, seed: int, synthetic_dir: Path, out_dir: Path)
     register, kvk_pattern = kvk_extract.establishments(
         np.random.default_rng([seed, KVK_STREAM]), buurten, gemeenten, reference_year, kvk_gemeente
     )
+    register, disclosure_cases = plant_disclosure_cases(register, buurten, gemeenten, taken | {kvk_gemeente})
     files = [write_kvk_csv(register, out_dir / f"kvk_vestigingen_{reference_year}.csv")]
     if scale == "demo":
         smallest = gemeenten.sort_values("inhabitants").iloc[0]["gemeente_code"]
@@ -132,7 +134,8 @@ def generate_extracts(scale: str, seed: int, synthetic_dir: Path, out_dir: Path)
         excerpt = register.filter(in_smallest)
         files.append(write_kvk_xlsx(excerpt, out_dir / f"kvk_vestigingen_{smallest}_{reference_year}.xlsx"))
 
-    om_gemeente = kvk_extract.pick_planted_gemeente(gemeenten, taken | {kvk_gemeente})
+    case_gemeenten = {case["gemeente_code"] for case in disclosure_cases}
+    om_gemeente = kvk_extract.pick_planted_gemeente(gemeenten, taken | {kvk_gemeente} | case_gemeenten)
     rng = np.random.default_rng([seed, OM_STREAM])
     om_counts, planted_cases = {}, {}
     for year in years:
@@ -170,6 +173,7 @@ def generate_extracts(scale: str, seed: int, synthetic_dir: Path, out_dir: Path)
         "files": {p.name: {"bytes": p.stat().st_size} for p in files},
         "rows": {"kvk_vestigingen": register.num_rows, "om_zaken": om_counts},
         "planted_patterns": [kvk_pattern, om_pattern],
+        "disclosure_cases": disclosure_cases,
     }
     truth_path = out_dir / "extracts_ground_truth.json"
     _replace_into(

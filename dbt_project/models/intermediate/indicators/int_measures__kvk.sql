@@ -1,30 +1,15 @@
 -- KvK establishments per year, counted from the register's start and end dates, per buurt, wijk,
 -- gemeente and Nederland of the reference indeling (the register carries today's buurt codes).
--- Categories: every branch of the kwetsbare_branches list, all of them together (kwetsbaar),
--- holiday parks (SBI 5520, 5530), real estate (SBI 68) and all establishments (alle).
+-- Categories: those of int_establishment_categories. Besides the counts, the working persons of the
+-- establishments open at the end of the year (a magnitude: its largest contributors are in
+-- int_magnitude_contributors).
 with establishments as (
-    select establishment_key, sbi_code, buurt_code, wijk_code, gemeente_code, started_on, ended_on
+    select establishment_key, buurt_code, wijk_code, gemeente_code, started_on, ended_on, working_persons
     from {{ ref('int_establishments_located') }}
 ),
 
-branches as (
-    select sbi_code as branch_code from {{ ref('kwetsbare_branches') }}
-),
-
 categories as (
-    select establishments.establishment_key, branches.branch_code as category
-    from establishments
-    inner join branches on starts_with(establishments.sbi_code, branches.branch_code)
-    union all
-    select distinct establishments.establishment_key, 'kwetsbaar'
-    from establishments
-    inner join branches on starts_with(establishments.sbi_code, branches.branch_code)
-    union all
-    select establishment_key, 'vakantieparken' from establishments where left(sbi_code, 4) in ('5520', '5530')
-    union all
-    select establishment_key, 'vastgoed' from establishments where left(sbi_code, 2) = '68'
-    union all
-    select establishment_key, 'alle' from establishments
+    select * from {{ ref('int_establishment_categories') }}
 ),
 
 years as (
@@ -38,8 +23,9 @@ flags as (
         establishments.wijk_code,
         establishments.gemeente_code,
         categories.category,
-        establishments.started_on <= make_date(years.period_year, 12, 31)
-            and coalesce(establishments.ended_on > make_date(years.period_year, 12, 31), true) as open_at_end,
+        {{ open_at_year_end('establishments.started_on', 'establishments.ended_on', 'years.period_year') }}
+            as open_at_end,
+        establishments.working_persons,
         establishments.started_on < make_date(years.period_year, 1, 1)
             and coalesce(establishments.ended_on >= make_date(years.period_year, 1, 1), true) as open_at_start,
         year(establishments.started_on) = years.period_year as opened,
@@ -69,7 +55,8 @@ counted as (
         count_if(open_at_start) as kvk_vestigingen_begin,
         count_if(opened) as kvk_oprichtingen,
         count_if(closed) as kvk_opheffingen,
-        count_if(closed_young) as kvk_kortlevend
+        count_if(closed_young) as kvk_kortlevend,
+        coalesce(cast(sum(working_persons) filter (where open_at_end) as bigint), 0) as kvk_werkzame_personen
     from flags
     group by grouping sets (
         (period_year, category, gemeente_code, wijk_code, buurt_code),
@@ -82,6 +69,7 @@ counted as (
 select period_year, region_level, region_code, measure, category, cast(amount as double) as amount
 from (
     unpivot counted
-    on kvk_vestigingen, kvk_vestigingen_begin, kvk_oprichtingen, kvk_opheffingen, kvk_kortlevend
+    on kvk_vestigingen, kvk_vestigingen_begin, kvk_oprichtingen, kvk_opheffingen, kvk_kortlevend,
+        kvk_werkzame_personen
     into name measure value amount
 )
