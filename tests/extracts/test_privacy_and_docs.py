@@ -5,7 +5,7 @@ import pytest
 
 from zicht.extracts import identifying_columns, pseudonym_key, pseudonymise
 from zicht.extracts.docs import DOC_PATH, render_document
-from zicht.extracts.privacy import DEMO_KEY, MissingPseudonymKey, pseudonymise_all
+from zicht.extracts.privacy import DEMO_KEY, MissingPseudonymKey
 
 
 def test_identifying_columns_are_declared():
@@ -30,14 +30,6 @@ def test_pseudonym_is_keyed_hmac_sha256():
     assert pseudonymise(None, "secret") is None
     with pytest.raises(MissingPseudonymKey):
         pseudonymise("x", "")
-
-
-def test_pseudonymise_all_agrees_with_pseudonymise():
-    values = ["000015119493", None, "12345678", "é"]
-    for key in ("secret", "k" * 64, "a key longer than one block of SHA-256, which is sixty-four bytes"):
-        assert pseudonymise_all(values, key) == [pseudonymise(v, key) for v in values]
-    with pytest.raises(MissingPseudonymKey):
-        pseudonymise_all(["x"], "")
 
 
 def test_key_from_environment_and_production_refuses_the_demo_key(capsys):

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import os
 import sys
-from collections.abc import Iterable
 
 KEY_VARIABLE = "ZICHT_PSEUDONYM_KEY"
 SHA256_BLOCK_SIZE = 64
@@ -43,26 +42,14 @@ def pseudonymise(value: str | None, key: str) -> str | None:
     return hmac.new(key.encode("utf-8"), str(value).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def pseudonymise_all(values: Iterable[str | None], key: str) -> list[str | None]:
-    """`pseudonymise` of every value (a register has millions of keys).
-
-    HMAC (RFC 2104) with the keyed inner and outer hash states computed once and copied per value:
-    the same digest as `hmac.new`, about twice as fast.
-    """
+def hmac_pads(key: str) -> tuple[bytes, bytes]:
+    """The inner and outer padded keys of HMAC-SHA256 (RFC 2104): HMAC(K, m) =
+    SHA256(outer || SHA256(inner || m)). For computing the same pseudonym where Python is not at
+    hand (the dbt plugin's SQL macro); they are as secret as the key."""
     if not key:
         raise MissingPseudonymKey("an empty key would make pseudonyms recomputable by anyone")
     secret = key.encode("utf-8")
     if len(secret) > SHA256_BLOCK_SIZE:
         secret = hashlib.sha256(secret).digest()
     secret = secret.ljust(SHA256_BLOCK_SIZE, b"\0")
-    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in secret))
-    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in secret))
-
-    def one(value: str) -> str:
-        digest = inner.copy()
-        digest.update(value.encode("utf-8"))
-        result = outer.copy()
-        result.update(digest.digest())
-        return result.hexdigest()
-
-    return [None if value is None else one(str(value)) for value in values]
+    return bytes(byte ^ 0x36 for byte in secret), bytes(byte ^ 0x5C for byte in secret)
