@@ -59,7 +59,7 @@ def _write_indicator_marts(warehouse):
         "create table intermediate.int_indicator_inputs (period_year integer, region_level varchar, "
         "region_code varchar, indicator_code varchar, breakdown_code varchar, numerator_measure varchar, "
         "numerator_key varchar, numerator_from_records boolean, denominator_measure varchar, "
-        "denominator_key varchar, denominator_from_records boolean)"
+        "denominator_key varchar, denominator_from_records boolean, disclosure_class varchar)"
     )
     warehouse.execute(
         "create table marts.indicator_values (period_year integer, region_level varchar, "
@@ -73,7 +73,7 @@ def _write_indicator_marts(warehouse):
             key = (year, level, code, "drugs_om_harddrugs", "totaal")
             warehouse.execute(
                 "insert into intermediate.int_indicator_inputs values "
-                "(?, ?, ?, ?, ?, ?, ?, true, 'inwoners', 'totaal', false)",
+                "(?, ?, ?, ?, ?, ?, ?, true, 'inwoners', 'totaal', false, 'persons')",
                 [*key, MEASURE, CATEGORY],
             )
             # A suppressed count is published empty; the others with their count.
@@ -177,6 +177,16 @@ def test_only_the_named_marts_are_published(settings):
     assert not settings.published_path.stat().st_mode & 0o222, "the published file is read-only"
 
 
+def test_indicator_values_is_published_in_the_order_dashboards_filter_on(settings):
+    publish(DATASETS, gate_run_id="gate-1", settings=settings)
+    with duckdb.connect(str(settings.published_path), read_only=True) as published:
+        keys = published.execute(
+            "select region_level, indicator_code, breakdown_code, period_year, region_code "
+            "from indicator_values"
+        ).fetchall()
+    assert len(keys) > 1 and keys == sorted(keys)
+
+
 def test_each_publication_is_kept_and_listed(settings):
     first, second = _publish_two(settings)
 
@@ -239,7 +249,8 @@ def test_a_release_keeps_its_disclosure_audit_and_gate_results(settings):
     }
 
 
-def test_the_audit_keeps_only_intervals_an_attacker_can_deduce_and_no_values(settings):
+def test_the_audit_keeps_only_intervals_an_attacker_can_deduce_and_no_values(settings, monkeypatch):
+    monkeypatch.setenv("ZICHT_SDC_ROUNDING_BASE", "1")  # buurt counts published exactly
     _execute(settings, f"delete from intermediate.int_disclosure_cells where period_year = {PUBLISHED_YEAR}")
     with duckdb.connect(str(settings.warehouse_path)) as warehouse:
         warehouse.executemany(
@@ -270,6 +281,17 @@ def test_the_audit_keeps_only_intervals_an_attacker_can_deduce_and_no_values(set
         ]
         == 1
     )
+
+
+def test_intervals_of_a_table_published_rounded_are_withheld(settings, monkeypatch):
+    """Buurt counts published rounded to 5: an interval computed from the exact counts could tell
+    more than the rounded ones, so the intervals of both years' tables are withheld."""
+    monkeypatch.setenv("ZICHT_SDC_ROUNDING_BASE", "5")
+    monkeypatch.setenv("ZICHT_SDC_ROUNDED_LEVELS", "wijk,buurt")
+    release = publish(DATASETS, gate_run_id="gate-1", settings=settings)
+    cells = _read_parquet(_release_dir(settings, release.release_id) / DISCLOSURE_CELLS_FILE)
+    assert cells["interval_withheld"].all() and cells["audit_lower"].isna().all()
+    assert cells["wide_enough"].all()
 
 
 def test_a_failed_audit_table_blocks_publication_and_keeps_nothing(settings):

@@ -21,9 +21,9 @@ What is safe to store beside a publication, and why:
 - The interval of a suppressed cell is what an attacker deduces from the published cells and the
   region hierarchy, so storing it adds nothing to what the publication reveals, *if* every
   unsuppressed cell of its table really is published. The audit assumed so; when a table has an
-  unsuppressed cell whose count the release does not publish (not in `indicator_values`, or that
-  mart not published), the interval could encode that cell, so the table's intervals are withheld
-  (`interval_withheld`) and only the verdict is kept.
+  unsuppressed cell whose count the release does not publish exactly (not in `indicator_values`,
+  that mart not published, or published rounded on a wijk or buurt), the interval could encode that
+  cell, so the table's intervals are withheld (`interval_withheld`) and only the verdict is kept.
 - The required width is a published setting (the class minimum) for frequency and secondary
   cells. For a dominance cell it is computed from its largest contributors, exactly what the rule
   protects, so it is withheld there (`required_width` empty); the verdict is kept.
@@ -85,10 +85,20 @@ def _has_table(connection: duckdb.DuckDBPyConnection, qualified: str) -> bool:
 
 
 def _published_counts_sql(connection: duckdb.DuckDBPyConnection, datasets: list[str]) -> str | None:
-    """SQL for the (measure, category, year, region) counts the release publishes, as numerator or
-    as denominator, or None if unknown."""
+    """SQL for the (measure, category, year, region) counts the release publishes exactly, as
+    numerator or as denominator, or None if unknown. A count published rounded (on the levels
+    disclosure control rounds, `zicht.disclosure.rules`) is not published exactly."""
+    from zicht.disclosure.rules import load_rules
+
     if PUBLISHED_COUNTS_MART not in datasets or not _has_table(connection, INDICATOR_INPUTS_TABLE):
         return None
+    rules = load_rules()
+    rounded = ", ".join(f"'{level}'" for level in rules.rounded_levels)
+    exact = (
+        f"AND NOT (published_values.region_level IN ({rounded}) AND inputs.disclosure_class <> 'magnitude')"
+        if rules.rounding_base > 1 and rules.rounded_levels
+        else ""
+    )
     return " UNION ".join(
         f"""
         SELECT DISTINCT inputs.{role}_measure AS measure, inputs.{role}_key AS category,
@@ -97,7 +107,7 @@ def _published_counts_sql(connection: duckdb.DuckDBPyConnection, datasets: list[
         FROM warehouse.marts.{PUBLISHED_COUNTS_MART} AS published_values
         JOIN warehouse.{INDICATOR_INPUTS_TABLE} AS inputs
             USING (period_year, region_level, region_code, indicator_code, breakdown_code)
-        WHERE inputs.{role}_from_records AND published_values.{role} IS NOT NULL
+        WHERE inputs.{role}_from_records AND published_values.{role} IS NOT NULL {exact}
         """
         for role in ("numerator", "denominator")
     )

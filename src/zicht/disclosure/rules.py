@@ -7,14 +7,16 @@
 | `ZICHT_SDC_MAGNITUDE_MIN_FREQUENCY` | `3` | a magnitude (a sum over companies) needs this many |
 | `ZICHT_SDC_DOMINANCE_N` / `_K` | `2` / `75` | the N largest contributors may not exceed K % of a cell |
 | `ZICHT_SDC_<CLASS>_MIN_WIDTH` | threshold / 2 | minimum width of a suppressed cell's attacker interval |
-| `ZICHT_SDC_ROUNDING_BASE` | `5` | counts published for wijk and buurt are rounded to this base (CBS) |
-| `ZICHT_SDC_ROUNDED_LEVELS` | `wijk,buurt` | region levels whose counts are rounded |
+| `ZICHT_SDC_ROUNDING_BASE` | `5` | record counts published for wijk and buurt are rounded to this (1: none) |
+| `ZICHT_SDC_ROUNDED_LEVELS` | `wijk,buurt` | region levels whose counts from the records are rounded |
 | `ZICHT_SDC_MIN_DENOMINATOR` | `100` | a percentage is published only over at least this many |
 | `ZICHT_SDC_WORKERS` | cores | processes protecting gemeente subtrees in parallel |
 | `ZICHT_SDC_HEURISTIC` | `true` | try the rules of `greedy.py` (audited) before tau-ARGUS on each part |
 
 Persons 10 and companies 3 are assumptions (no public source fixes them); CBS rounds wijk/buurt
-counts to 5 and publishes income percentages over at least 100.
+counts to 5 and publishes income percentages over at least 100. Rounding is applied where the counts
+are published (int_indicator_inputs), after protection: the suppression pattern is that of the exact
+counts, and a rounded count's interval spans every count that rounds to it. Magnitudes are not rounded.
 """
 
 from __future__ import annotations

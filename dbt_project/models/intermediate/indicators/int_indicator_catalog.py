@@ -1,13 +1,19 @@
-"""The indicator catalog (src/zicht/indicators/catalog.yml) as a table: one row per indicator."""
+"""The indicator catalog (src/zicht/indicators/catalog.yml) as a table: one row per indicator.
+
+With the rounding that disclosure control asks of counts from Zicht's own records (zicht.disclosure.rules:
+ZICHT_SDC_ROUNDING_BASE on ZICHT_SDC_ROUNDED_LEVELS): `records_rounding_base` (1: none) and
+`records_rounded_levels`. A magnitude is not a count and is not rounded.
+"""
 
 import pandas as pd
 
+from zicht.disclosure.rules import load_rules
 from zicht.indicators import load_catalog
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    catalog = load_catalog()
+    catalog, rules = load_catalog(), load_rules()
     rows = []
     for indicator in catalog.indicators:
         theme = catalog.themes[indicator.theme]
@@ -16,6 +22,8 @@ def model(dbt, session):
                 **indicator.as_row(catalog.measures),
                 "theme_name_nl": theme.name_nl,
                 "theme_name_en": theme.name_en,
+                "records_rounding_base": 1 if indicator.disclosure_class == "magnitude" else rules.rounding_base,
+                "records_rounded_levels": ",".join(rules.rounded_levels),
             }
         )
     return pd.DataFrame(rows)

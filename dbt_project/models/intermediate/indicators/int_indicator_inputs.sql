@@ -1,7 +1,9 @@
 -- Numerator and denominator of every indicator, breakdown, region and year, at the levels the catalog
 -- allows. An indicator with breakdown `kwetsbare_branches` is repeated for every branch of that list
 -- (its headline row has breakdown_code 'totaal'); a denominator counted in the same category as the
--- headline numerator follows the branch.
+-- headline numerator follows the branch. Counts from Zicht's own records are rounded on the levels
+-- disclosure control rounds (records_rounded_levels, to records_rounding_base); the numerator's
+-- rounding is kept in numerator_rounded_to, so that its interval spans every count rounding to it.
 with catalog as (
     select * from {{ ref('int_indicator_catalog') }}
 ),
@@ -53,18 +55,19 @@ select
     breakdowns.scale,
     breakdowns.min_denominator,
     breakdowns.disclosure_class,
-    breakdowns.numerator_rounded_to,
+    case when {{ records_rounded('breakdowns.numerator_from_records') }}
+        then breakdowns.records_rounding_base else breakdowns.numerator_rounded_to end as numerator_rounded_to,
     breakdowns.numerator_from_records,
     breakdowns.numerator_measure,
     breakdowns.numerator_key,
     breakdowns.denominator_from_records,
     breakdowns.denominator_measure,
     breakdowns.denominator_key,
-    coalesce(
-        numerators.amount,
-        case when breakdowns.numerator_from_records and delivered.measure is not null then 0.0 end
-    ) as numerator,
-    denominators.amount as denominator
+    {{ round_records(
+        "coalesce(numerators.amount, case when breakdowns.numerator_from_records"
+        ~ " and delivered.measure is not null then 0.0 end)",
+        'breakdowns.numerator_from_records') }} as numerator,
+    {{ round_records('denominators.amount', 'breakdowns.denominator_from_records') }} as denominator
 from breakdowns
 inner join measures as denominators
     on denominators.measure = breakdowns.denominator_measure
