@@ -65,14 +65,24 @@ class Release:
         return cls(**{key: value for key, value in manifest.items() if key in known})
 
 
+# The order rows are written in, for the marts the dashboards filter most: DuckDB skips the row
+# groups whose minimum and maximum exclude a filter, so a dashboard's query on one level and one
+# indicator reads a few row groups instead of the whole table.
+PUBLISHED_ORDER = {
+    "indicator_values": "region_level, indicator_code, breakdown_code, period_year, region_code",
+    "signal_map": "region_level, period_year, theme_code, region_code",
+}
+
+
 def _copy_marts(warehouse_path: Path, target: Path, datasets: list[str]) -> dict[str, int]:
     connection = duckdb.connect(str(target))
     try:
         connection.execute(f"ATTACH '{warehouse_path}' AS warehouse (READ_ONLY)")
         row_counts = {}
         for dataset in datasets:
+            order = f" ORDER BY {PUBLISHED_ORDER[dataset]}" if dataset in PUBLISHED_ORDER else ""
             connection.execute(
-                f"CREATE TABLE main.{dataset} AS SELECT * FROM warehouse.{MARTS_SCHEMA}.{dataset}"
+                f"CREATE TABLE main.{dataset} AS SELECT * FROM warehouse.{MARTS_SCHEMA}.{dataset}{order}"
             )
             row_counts[dataset] = connection.execute(f"SELECT count(*) FROM main.{dataset}").fetchone()[0]
         connection.execute("DETACH warehouse")
