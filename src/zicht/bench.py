@@ -111,8 +111,10 @@ STEPS = [
     ("quality gate and publish", "from zicht.gate import gate_and_publish; gate_and_publish()"),
     (
         "Superset: set up a private instance, open every dashboard in Chromium, replay the chart queries",
+        # With the operations file, as `zicht bench-superset`: Pipelinekwaliteit reads it.
         "from zicht.superset.bench import run_private; from zicht.settings import get_settings as s; "
-        "run_private(s().published_path, None, 'national', out=s().data_dir / 'superset_bench.json')",
+        "from zicht.ops.export import export_ops; export_ops(); "
+        "run_private(s().published_path, s().ops_path, 'national', out=s().data_dir / 'superset_bench.json')",
     ),
 ]
 # Disclosure control, on the warehouse the steps above built (also on its own: `zicht bench
