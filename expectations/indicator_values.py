@@ -149,6 +149,75 @@ def dominance_query(contributors: str = MAGNITUDE_CONTRIBUTORS) -> str:
     )
 
 
+REFERENCE_REGIONS = "intermediate.int_reference_regions"
+
+
+def totals_query(reference_regions: str = REFERENCE_REGIONS) -> str:
+    """A count from Zicht's own records shown for a region and for every region directly under it (in
+    the reference indeling, along the province and the RIEC hierarchy alike) whose parts do not add
+    up to it: beyond floating-point noise, and beyond what rounding allows where counts are rounded.
+    A parent with a part that is withheld, or that has no row (no denominator), is not compared."""
+    from zicht.disclosure.rules import load_rules
+
+    rules = load_rules()
+    base = rules.rounding_base if rules.rounding_base > 1 else 0
+    rounded = ", ".join(sql_literal(level) for level in rules.rounded_levels) or "NULL"
+    regions = reference_regions
+    return (
+        _record_counts_cte()
+        + f"""
+        , shown AS (
+            -- a count shown in any row is shown; the same count in two rows is one count
+            SELECT measure, category, period_year, region_level, region_code, max(amount) AS amount,
+                   any_value(disclosure_class) AS disclosure_class
+            FROM record_counts
+            GROUP BY measure, category, period_year, region_level, region_code
+        ),
+        hierarchy AS (
+            SELECT region_level AS child_level, region_code AS child_code,
+                   'nederland' AS parent_level, 'NL00' AS parent_code
+            FROM {regions} WHERE region_level IN ('provincie', 'riec')
+            UNION ALL SELECT region_level, region_code, 'provincie', province_code
+            FROM {regions} WHERE region_level = 'gemeente'
+            UNION ALL SELECT region_level, region_code, 'riec', riec_code
+            FROM {regions} WHERE region_level = 'gemeente'
+            UNION ALL SELECT region_level, region_code, 'gemeente', gemeente_code
+            FROM {regions} WHERE region_level = 'wijk'
+            UNION ALL SELECT region_level, region_code, 'wijk', wijk_code
+            FROM {regions} WHERE region_level = 'buurt'
+        ),
+        expected AS (
+            SELECT child_level, parent_level, parent_code, count(*) AS children
+            FROM hierarchy GROUP BY child_level, parent_level, parent_code
+        ),
+        parts AS (
+            SELECT shown.measure, shown.category, shown.period_year, hierarchy.child_level,
+                   hierarchy.parent_level, hierarchy.parent_code,
+                   count(shown.amount) AS children_shown, sum(shown.amount) AS children_sum
+            FROM shown
+            JOIN hierarchy
+                ON shown.region_level = hierarchy.child_level AND shown.region_code = hierarchy.child_code
+            GROUP BY shown.measure, shown.category, shown.period_year, hierarchy.child_level,
+                     hierarchy.parent_level, hierarchy.parent_code
+        )
+        SELECT parent.*, parts.child_level, parts.children_sum
+        FROM parts
+        JOIN expected USING (child_level, parent_level, parent_code)
+        JOIN shown AS parent
+            ON parent.measure = parts.measure AND parent.category = parts.category
+            AND parent.period_year = parts.period_year AND parent.region_level = parts.parent_level
+            AND parent.region_code = parts.parent_code
+        WHERE parent.amount IS NOT NULL AND parts.children_shown = expected.children
+          AND abs(parent.amount - parts.children_sum) > 1e-6 * greatest(1, abs(parent.amount))
+              + CASE WHEN parent.disclosure_class = 'magnitude' THEN 0 ELSE
+                    (CASE WHEN parts.child_level IN ({rounded})
+                          THEN {base} / 2.0 * expected.children ELSE 0 END)
+                    + (CASE WHEN parts.parent_level IN ({rounded}) THEN {base} / 2.0 ELSE 0 END)
+                END
+    """
+    )
+
+
 def withheld_elsewhere_query() -> str:
     """A count withheld for disclosure in one row and shown in another (as another indicator's
     numerator or denominator): withheld once, it must be withheld everywhere."""
@@ -328,6 +397,13 @@ def build() -> list[Expectation]:
             description=(
                 "Every magnitude shown from Zicht's own records has enough contributors and is not "
                 "dominated by its largest ones."
+            ),
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=totals_query(),
+            description=(
+                "A count from Zicht's own records shown for a region and all regions under it is the "
+                "sum of theirs (within the rounding of wijk and buurt counts)."
             ),
         ),
         ge.UnexpectedRowsExpectation(

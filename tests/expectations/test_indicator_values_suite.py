@@ -130,6 +130,7 @@ RULES = {
     "minimum": suite.minimum_denominator_query(),
     "frequency": suite.minimum_frequency_query(),
     "dominance": suite.dominance_query(),
+    "totals": suite.totals_query(),
     "withheld_elsewhere": suite.withheld_elsewhere_query(),
     "range": suite.range_query(),
     "suppression": suite.suppression_query(),
@@ -147,14 +148,29 @@ CONTRIBUTOR_COLUMNS = ["measure", "category", "period_year", "region_level", "re
                        "top1", "top2"]  # fmt: skip
 
 
-def unexpected(rule: str, rows: list[dict], contributors: list[tuple] = ()) -> list[tuple]:
-    """The rows the rule finds in a batch of `rows`, with the private contributors of magnitudes."""
+# The reference indeling: (region_level, region_code, wijk_code, gemeente_code, province_code, riec_code)
+REGIONS = [
+    ("nederland", "NL00", None, None, None, None),
+    ("provincie", "PV20", None, None, "PV20", None),
+    ("provincie", "PV21", None, None, "PV21", None),
+    ("riec", "RIEC01", None, None, None, "RIEC01"),
+    ("gemeente", "GM0014", None, "GM0014", "PV20", "RIEC01"),
+    ("gemeente", "GM0016", None, "GM0016", "PV21", "RIEC01"),
+]
+REGION_COLUMNS = ["region_level", "region_code", "wijk_code", "gemeente_code", "province_code", "riec_code"]
+
+
+def unexpected(rule: str, rows: list[dict], contributors: list[tuple] = (), regions=REGIONS) -> list[tuple]:
+    """The rows the rule finds in a batch of `rows`, with the private tables some rules read: the
+    contributors of magnitudes and the reference indeling."""
     with duckdb.connect() as connection:
         connection.register("incoming", pd.DataFrame(rows))
         connection.execute("CREATE TABLE indicator_values AS SELECT * FROM incoming")
         connection.register("tops", pd.DataFrame(list(contributors), columns=CONTRIBUTOR_COLUMNS))
+        connection.register("reference", pd.DataFrame(list(regions), columns=REGION_COLUMNS))
         connection.execute("CREATE SCHEMA intermediate")
         connection.execute("CREATE TABLE intermediate.int_magnitude_contributors AS SELECT * FROM tops")
+        connection.execute("CREATE TABLE intermediate.int_reference_regions AS SELECT * FROM reference")
         return connection.execute(RULES[rule].format(batch="indicator_values")).fetchall()
 
 
@@ -276,3 +292,36 @@ def test_a_magnitude_shown_is_checked_against_its_contributors(contributors, cau
     assert unexpected("dominance", [*VALID, withheld], tops) == []  # withheld: nothing shown
     # working persons are no count of companies: the frequency rule on counts does not read them
     assert unexpected("frequency", [*VALID, {**WORKING_PERSONS, "numerator": 2.0}], tops) == []
+
+
+def _harddrugs(level: str, code: str, count: float | None) -> dict:
+    return {**GEMEENTE, "region_level": level, "region_code": code, "numerator": count}
+
+
+@pytest.mark.parametrize(
+    ("counts", "caught"),
+    [
+        ({"PV20": 30.0, "PV21": 70.0, "RIEC01": 100.0}, False),  # both hierarchies add up to Nederland
+        ({"PV20": 30.0, "PV21": 60.0, "RIEC01": 100.0}, True),  # the provinces do not
+        ({"PV20": 30.0, "PV21": 70.0, "RIEC01": 90.0}, True),  # the RIEC region does not
+        ({"PV20": 30.0, "PV21": None, "RIEC01": 100.0}, False),  # a part withheld: nothing to compare
+        ({"PV20": 30.0, "RIEC01": 100.0}, False),  # a part without a row: nothing to compare
+    ],
+)
+def test_published_totals_agree_with_their_parts(counts, caught):
+    levels = {"PV20": "provincie", "PV21": "provincie", "RIEC01": "riec"}
+    rows = [NEDERLAND] + [_harddrugs(levels[code], code, count) for code, count in counts.items()]
+    assert bool(unexpected("totals", rows)) is caught
+
+
+@pytest.mark.parametrize(("wijken", "caught"), [((5.0, 10.0), False), ((10.0, 15.0), True)])
+def test_rounded_parts_may_differ_from_their_total_by_their_rounding(wijken, caught):
+    # gemeente 13, its two wijken rounded to 5: within 2 x 2.5 of 13, or not
+    regions = [*REGIONS, ("wijk", "WK001401", None, "GM0014", "PV20", "RIEC01"),
+               ("wijk", "WK001402", None, "GM0014", "PV20", "RIEC01")]  # fmt: skip
+    rows = [
+        NEDERLAND,
+        _harddrugs("gemeente", "GM0014", 13.0),
+        *(_harddrugs("wijk", f"WK00140{i + 1}", count) for i, count in enumerate(wijken)),
+    ]
+    assert bool(unexpected("totals", rows, regions=regions)) is caught

@@ -225,9 +225,10 @@ CREATE TABLE marts.region_shapes (
 """
 
 
-# The output of the dbt models int_disclosure_cells and int_magnitude_contributors: no record source
-# delivered, so no table to protect. Publication needs the first (every release keeps its disclosure
-# audit), the gate the second (it checks every magnitude shown against its contributors).
+# The output of the dbt models int_disclosure_cells, int_magnitude_contributors and
+# int_reference_regions: no record source delivered, so no table to protect. Publication needs the
+# first (every release keeps its disclosure audit), the gate the others (it checks every magnitude
+# shown against its contributors, and published totals against their parts in the reference indeling).
 DISCLOSURE_CELLS_DDL = """
 CREATE SCHEMA IF NOT EXISTS intermediate;
 CREATE TABLE intermediate.int_disclosure_cells (
@@ -238,6 +239,10 @@ CREATE TABLE intermediate.int_disclosure_cells (
 CREATE TABLE intermediate.int_magnitude_contributors (
     measure VARCHAR, category VARCHAR, period_year INTEGER, region_level VARCHAR, region_code VARCHAR,
     contributors BIGINT, top1 DOUBLE, top2 DOUBLE
+);
+CREATE TABLE intermediate.int_reference_regions (
+    region_level VARCHAR, region_code VARCHAR, wijk_code VARCHAR, gemeente_code VARCHAR,
+    province_code VARCHAR, riec_code VARCHAR
 )
 """
 
