@@ -160,8 +160,9 @@ def totals_query(reference_regions: str = REFERENCE_REGIONS) -> str:
     from zicht.disclosure.rules import load_rules
 
     rules = load_rules()
-    base = rules.rounding_base if rules.rounding_base > 1 else 0
+    base = rules.rounding_base
     rounded = ", ".join(sql_literal(level) for level in rules.rounded_levels) or "NULL"
+    classes = ", ".join(sql_literal(name) for name in rules.rounded_classes) or "NULL"
     regions = reference_regions
     return (
         _record_counts_cte()
@@ -209,11 +210,11 @@ def totals_query(reference_regions: str = REFERENCE_REGIONS) -> str:
             AND parent.region_code = parts.parent_code
         WHERE parent.amount IS NOT NULL AND parts.children_shown = expected.children
           AND abs(parent.amount - parts.children_sum) > 1e-6 * greatest(1, abs(parent.amount))
-              + CASE WHEN parent.disclosure_class = 'magnitude' THEN 0 ELSE
+              + CASE WHEN parent.disclosure_class IN ({classes}) THEN
                     (CASE WHEN parts.child_level IN ({rounded})
                           THEN {base} / 2.0 * expected.children ELSE 0 END)
                     + (CASE WHEN parts.parent_level IN ({rounded}) THEN {base} / 2.0 ELSE 0 END)
-                END
+                ELSE 0 END
     """
     )
 

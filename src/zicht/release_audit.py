@@ -93,10 +93,11 @@ def _published_counts_sql(connection: duckdb.DuckDBPyConnection, datasets: list[
     if PUBLISHED_COUNTS_MART not in datasets or not _has_table(connection, INDICATOR_INPUTS_TABLE):
         return None
     rules = load_rules()
-    rounded = ", ".join(f"'{level}'" for level in rules.rounded_levels)
+    levels = ", ".join(f"'{level}'" for level in rules.rounded_levels)
+    classes = ", ".join(f"'{name}'" for name in rules.rounded_classes)
     exact = (
-        f"AND NOT (published_values.region_level IN ({rounded}) AND inputs.disclosure_class <> 'magnitude')"
-        if rules.rounding_base > 1 and rules.rounded_levels
+        f"AND NOT (published_values.region_level IN ({levels}) AND inputs.disclosure_class IN ({classes}))"
+        if classes
         else ""
     )
     return " UNION ".join(

@@ -48,3 +48,12 @@ def test_rounding_and_minimum_denominator():
     assert rules.rounded(13, "wijk") == 15
     assert rules.rounded(13, "gemeente") == 13
     assert rules.percentage_publishable(100) and not rules.percentage_publishable(99)
+
+
+def test_counts_are_rounded_and_magnitudes_never():
+    rules = load_rules({})
+    assert rules.rounding_base_for("persons") == rules.rounding_base_for("companies") == 5
+    assert rules.rounding_base_for("magnitude") == 1
+    assert rules.rounded_classes == ("persons", "companies")
+    assert load_rules({"ZICHT_SDC_ROUNDING_BASE": "1"}).rounded_classes == ()
+    assert load_rules({"ZICHT_SDC_ROUNDED_LEVELS": ""}).rounded_classes == ()

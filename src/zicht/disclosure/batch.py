@@ -7,6 +7,7 @@ pool of processes for all of them.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
@@ -15,8 +16,22 @@ from zicht.disclosure.protect import ProtectedTable, protect_cells
 from zicht.disclosure.rules import DisclosureRules, load_rules
 
 
-def _protect_one(job: tuple[str, pd.DataFrame, str, DisclosureRules]) -> ProtectedTable:
-    name, cells, disclosure_class, rules = job
+def largest_first(function: Callable, tasks: Sequence[tuple], sizes: Sequence[int], workers: int) -> list:
+    """`function(*task)` of every task, in the order given, run in `workers` processes with the
+    largest task started first: a national buurt table takes a hundred times longer than a
+    gemeente table, and started last it would leave the other processes idle."""
+    if workers <= 1 or len(tasks) <= 1:
+        return [function(*task) for task in tasks]
+    order = sorted(range(len(tasks)), key=lambda index: -sizes[index])
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(function, *zip(*(tasks[index] for index in order), strict=True))
+        done = dict(zip(order, results, strict=True))
+    return [done[index] for index in range(len(tasks))]
+
+
+def _protect_one(
+    name: str, cells: pd.DataFrame, disclosure_class: str, rules: DisclosureRules
+) -> ProtectedTable:
     return protect_cells(cells, disclosure_class, rules, table_name=name)
 
 
@@ -28,11 +43,4 @@ def protect_tables(
     # Each table runs in one process; its own subtree protection then stays in that process.
     single = dataclasses.replace(rules, workers=1)
     jobs = [(name, cells, disclosure_class, single) for name, cells, disclosure_class in tables]
-    if rules.workers <= 1 or len(jobs) <= 1:
-        return [_protect_one(job) for job in jobs]
-    # Largest tables first, one at a time: a national buurt table takes a hundred times longer than
-    # a gemeente table, and started last it would leave the other processes idle.
-    order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index][1]))
-    with ProcessPoolExecutor(max_workers=rules.workers) as pool:
-        protected = dict(zip(order, pool.map(_protect_one, [jobs[index] for index in order]), strict=True))
-    return [protected[index] for index in range(len(jobs))]
+    return largest_first(_protect_one, jobs, [len(cells) for _, cells, _ in tables], rules.workers)

@@ -19,11 +19,11 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
 from zicht.disclosure.attack import differencing_attack
+from zicht.disclosure.batch import largest_first
 from zicht.disclosure.cells import Relation, relations
 from zicht.disclosure.primary import SUPPRESSED
 from zicht.disclosure.protect import DisclosureError, ProtectedTable, protect_cells
@@ -113,10 +113,8 @@ def close_category_leaks(
     for index, job in enumerate(jobs):
         if category_sums.get(job.measure):
             groups[(job.measure, job.year)][job.category] = index
-    ordered = sorted(
-        groups.items(), key=lambda item: (-sum(len(jobs[i].cells) for i in item[1].values()), item[0])
-    )
     single = dataclasses.replace(rules, workers=1)
+    ordered = sorted(groups.items())
     work = [
         (
             f"{measure}/{year}",
@@ -127,11 +125,8 @@ def close_category_leaks(
         )
         for (measure, year), index_of in ordered
     ]
-    if rules.workers <= 1 or len(work) <= 1:
-        closed = [_close_group(*group) for group in work]
-    else:
-        with ProcessPoolExecutor(max_workers=rules.workers) as pool:
-            closed = list(pool.map(_close_group, *zip(*work, strict=True)))
+    sizes = [sum(len(jobs[index].cells) for index in index_of.values()) for _, index_of in ordered]
+    closed = largest_first(_close_group, work, sizes, rules.workers)
     out = list(protected)
     for (_, index_of), tables in zip(ordered, closed, strict=True):
         for category, table in tables.items():

@@ -66,6 +66,18 @@ class DisclosureRules:
                 f"unknown disclosure class {disclosure_class!r}; known: {', '.join(DISCLOSURE_CLASSES)}"
             ) from None
 
+    def rounding_base_for(self, disclosure_class: str) -> int:
+        """The base to which counts of the class are published rounded on `rounded_levels` (1: not
+        rounded). A magnitude is a sum of contributions, not a count, and is never rounded."""
+        return 1 if disclosure_class == "magnitude" else max(self.rounding_base, 1)
+
+    @property
+    def rounded_classes(self) -> tuple[str, ...]:
+        """The disclosure classes whose counts are published rounded somewhere."""
+        if not self.rounded_levels:
+            return ()
+        return tuple(c for c in DISCLOSURE_CLASSES if self.rounding_base_for(c) > 1)
+
     def rounded(self, value: float, region_level: str) -> float:
         """The published count: rounded to the base on the levels CBS rounds, unchanged elsewhere."""
         if region_level not in self.rounded_levels or self.rounding_base <= 1:

@@ -22,7 +22,7 @@ def model(dbt, session):
                 **indicator.as_row(catalog.measures),
                 "theme_name_nl": theme.name_nl,
                 "theme_name_en": theme.name_en,
-                "records_rounding_base": 1 if indicator.disclosure_class == "magnitude" else rules.rounding_base,
+                "records_rounding_base": rules.rounding_base_for(indicator.disclosure_class),
                 "records_rounded_levels": ",".join(rules.rounded_levels),
             }
         )
