@@ -14,7 +14,14 @@ from great_expectations.expectations import Expectation
 
 from zicht.indicators import load_catalog
 
-from .regions import INDEX_TOLERANCE, REGION_LEVELS, region_code_by_level_query, sql_literal
+from .regions import (
+    INDEX_TOLERANCE,
+    REFERENCE_REGIONS,
+    REGION_LEVELS,
+    reference_indeling_query,
+    region_code_by_level_query,
+    sql_literal,
+)
 
 DATASET = "indicator_values"
 GRAIN = ["period_year", "region_level", "region_code", "indicator_code", "breakdown_code"]
@@ -147,9 +154,6 @@ def dominance_query(contributors: str = MAGNITUDE_CONTRIBUTORS) -> str:
                {dominated})
     """
     )
-
-
-REFERENCE_REGIONS = "intermediate.int_reference_regions"
 
 
 def totals_query(reference_regions: str = REFERENCE_REGIONS) -> str:
@@ -375,6 +379,10 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=region_code_by_level_query(),
             description="The region code has the pattern of its level.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=reference_indeling_query(),
+            description="Every region is one of the reference indeling, to which every year is converted.",
         ),
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=catalog_rules_query(),

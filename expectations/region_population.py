@@ -12,7 +12,7 @@ from __future__ import annotations
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
-from .regions import INDEX_TOLERANCE, REGION_LEVELS, region_code_by_level_query
+from .regions import INDEX_TOLERANCE, REGION_LEVELS, region_code_by_level_query, year_division_query
 
 DATASET = "region_population"
 GRAIN = ["period_year", "region_level", "region_code"]
@@ -73,6 +73,10 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=region_code_by_level_query(),
             description="The region code has the pattern of its level (GM0000, WK000000, BU00000000, ...).",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=year_division_query(),
+            description="Every region is one of that year's division (the gemeenten CBS lists for it).",
         ),
         ge.ExpectColumnValuesToBeBetween(column="inhabitants", min_value=0),
         ge.ExpectColumnValuesToBeBetween(column="population_density", min_value=0),

@@ -13,6 +13,11 @@ CODE_PATTERN_BY_LEVEL = {
 }
 REGION_LEVELS = list(CODE_PATTERN_BY_LEVEL)
 
+# The private warehouse tables that say which regions exist: the reference indeling (the newest year's,
+# to which every year is converted) and the division of each year as CBS delivered it.
+REFERENCE_REGIONS = "intermediate.int_reference_regions"
+REGIONS_PER_YEAR = "intermediate.int_regions_per_year"
+
 # Absolute slack on an index (a percentage): marts store doubles computed in one query, so only
 # floating-point noise is expected; a wrong national figure moves the index by far more.
 INDEX_TOLERANCE = 1e-6
@@ -38,4 +43,44 @@ def region_code_by_level_query(levels: list[str] | None = None) -> str:
         SELECT *
         FROM {{batch}}
         WHERE NOT coalesce(CASE region_level {branches} END, false)
+    """
+
+
+def reference_indeling_query(reference_regions: str = REFERENCE_REGIONS) -> str:
+    """Rows of a dataset converted to the reference indeling whose region is not in it: a merged
+    gemeente's old code (no conversion table delivered), or a code never known."""
+    # GX fills {batch} in as an aliased subquery: it is named through a CTE, not aliased again.
+    return f"""
+        WITH published AS (SELECT * FROM {{batch}})
+        SELECT *
+        FROM published
+        WHERE region_level <> 'nederland'
+          AND NOT EXISTS (
+              SELECT 1 FROM {reference_regions} AS reference
+              WHERE reference.region_level = published.region_level
+                AND reference.region_code = published.region_code
+          )
+    """
+
+
+def year_division_query(regions_per_year: str = REGIONS_PER_YEAR) -> str:
+    """Rows of a per-year dataset whose region is not in that year's division: Nederland, the gemeenten,
+    wijken and buurten CBS lists for the year, and the provinces and RIEC regions its gemeenten lie in."""
+    return f"""
+        WITH published AS (SELECT * FROM {{batch}}),
+        division AS (
+            SELECT period_year, region_level, region_code FROM {regions_per_year}
+            UNION SELECT period_year, 'provincie', province_code FROM {regions_per_year}
+                  WHERE region_level = 'gemeente'
+            UNION SELECT period_year, 'riec', riec_code FROM {regions_per_year}
+                  WHERE region_level = 'gemeente'
+        )
+        SELECT *
+        FROM published
+        WHERE NOT EXISTS (
+            SELECT 1 FROM division
+            WHERE division.period_year = published.period_year
+              AND division.region_level = published.region_level
+              AND division.region_code = published.region_code
+        )
     """

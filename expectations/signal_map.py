@@ -7,7 +7,7 @@ from great_expectations.expectations import Expectation
 
 from zicht.indicators import load_catalog
 
-from .regions import REGION_LEVELS, region_code_by_level_query
+from .regions import REGION_LEVELS, reference_indeling_query, region_code_by_level_query
 
 DATASET = "signal_map"
 GRAIN = ["period_year", "region_level", "region_code", "theme_code"]
@@ -27,6 +27,10 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=region_code_by_level_query(),
             description="The region code has the pattern of its level.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=reference_indeling_query(),
+            description="Every region is one of the reference indeling, to which every year is converted.",
         ),
         ge.ExpectColumnValuesToBeBetween(column="signals", min_value=0),
         ge.UnexpectedRowsExpectation(

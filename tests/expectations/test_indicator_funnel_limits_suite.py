@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.expectations.batch import fill_batch
 from zicht.quality.suites import load_expectations_package, suite_builder
 
 expectations_package = load_expectations_package()
@@ -47,7 +48,7 @@ def unexpected(rule: str, rows: list[dict]) -> list[tuple]:
     with duckdb.connect() as connection:
         connection.register("incoming", pd.DataFrame(rows))
         connection.execute("CREATE TABLE indicator_funnel_limits AS SELECT * FROM incoming")
-        return connection.execute(RULES[rule].format(batch="indicator_funnel_limits")).fetchall()
+        return connection.execute(fill_batch(RULES[rule], "indicator_funnel_limits")).fetchall()
 
 
 def test_registry_points_to_the_suite_builder():

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from tests.expectations.batch import fill_batch
 from zicht.quality.suites import load_expectations_package
 
 suite = load_expectations_package().indicator_values
@@ -171,7 +172,7 @@ def unexpected(rule: str, rows: list[dict], contributors: list[tuple] = (), regi
         connection.execute("CREATE SCHEMA intermediate")
         connection.execute("CREATE TABLE intermediate.int_magnitude_contributors AS SELECT * FROM tops")
         connection.execute("CREATE TABLE intermediate.int_reference_regions AS SELECT * FROM reference")
-        return connection.execute(RULES[rule].format(batch="indicator_values")).fetchall()
+        return connection.execute(fill_batch(RULES[rule], "indicator_values")).fetchall()
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from tests.expectations.batch import fill_batch
 from zicht.quality.suites import load_expectations_package, suite_builder
 
 expectations_package = load_expectations_package()
@@ -28,7 +29,7 @@ def unexpected_rows(query: str, rows: list[tuple]) -> list[tuple]:
         connection.execute(f"CREATE TABLE region_population ({COLUMNS})")
         if rows:
             connection.executemany("INSERT INTO region_population VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        return connection.execute(query.format(batch="region_population")).fetchall()
+        return connection.execute(fill_batch(query, "region_population")).fetchall()
 
 
 def with_code(level: str, code: str | None) -> tuple:
@@ -45,7 +46,7 @@ def test_suite_covers_the_contract():
 
     built = suite.build()
     kinds = [type(expectation).__name__ for expectation in built]
-    assert kinds.count("UnexpectedRowsExpectation") == 4
+    assert kinds.count("UnexpectedRowsExpectation") == 5
     compound = next(e for e in built if isinstance(e, gx.expectations.ExpectCompoundColumnsToBeUnique))
     assert compound.column_list == ["period_year", "region_level", "region_code"]
     not_null = {e.column for e in built if isinstance(e, gx.expectations.ExpectColumnValuesToNotBeNull)}

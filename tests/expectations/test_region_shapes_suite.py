@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from tests.expectations.batch import fill_batch
 from zicht.quality.suites import load_expectations_package
 
 suite = load_expectations_package().region_shapes
@@ -22,7 +23,7 @@ def unexpected(query: str, rows: list[tuple], population: list[tuple] = ()) -> l
         if population:
             con.executemany("INSERT INTO marts.region_population VALUES (?, ?, ?)", population)
         con.executemany("INSERT INTO region_shapes VALUES (?, ?, ?, ?)", rows)
-        return con.execute(query.format(batch="region_shapes")).fetchall()
+        return con.execute(fill_batch(query, "region_shapes")).fetchall()
 
 
 def test_suite_is_registered():

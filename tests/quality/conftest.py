@@ -225,10 +225,10 @@ CREATE TABLE marts.region_shapes (
 """
 
 
-# The output of the dbt models int_disclosure_cells, int_magnitude_contributors and
-# int_reference_regions: no record source delivered, so no table to protect. Publication needs the
+# The output of the dbt models int_disclosure_cells, int_magnitude_contributors, int_reference_regions
+# and int_regions_per_year: no record source delivered, so no table to protect. Publication needs the
 # first (every release keeps its disclosure audit), the gate the others (it checks every magnitude
-# shown against its contributors, and published totals against their parts in the reference indeling).
+# shown against its contributors, published totals against their parts, and every region published).
 DISCLOSURE_CELLS_DDL = """
 CREATE SCHEMA IF NOT EXISTS intermediate;
 CREATE TABLE intermediate.int_disclosure_cells (
@@ -243,8 +243,29 @@ CREATE TABLE intermediate.int_magnitude_contributors (
 CREATE TABLE intermediate.int_reference_regions (
     region_level VARCHAR, region_code VARCHAR, wijk_code VARCHAR, gemeente_code VARCHAR,
     province_code VARCHAR, riec_code VARCHAR
+);
+CREATE TABLE intermediate.int_regions_per_year (
+    period_year INTEGER, region_level VARCHAR, region_code VARCHAR, gemeente_code VARCHAR,
+    province_code VARCHAR, riec_code VARCHAR
 )
 """
+
+
+def _regions(connection: duckdb.DuckDBPyConnection) -> None:
+    """The regions of REGIONS as the division of every year and as the reference indeling; the
+    province and RIEC rows are not part of a CBS division, which places them through its gemeenten."""
+    for level, code, gemeente, province, riec, *_ in REGIONS:
+        wijk = "WK" + code[2:8] if level == "buurt" else None
+        if level != "nederland":
+            connection.execute(
+                "INSERT INTO intermediate.int_reference_regions VALUES (?, ?, ?, ?, ?, ?)",
+                [level, code, wijk, gemeente, province, riec],
+            )
+        if level not in ("provincie", "riec"):
+            connection.executemany(
+                "INSERT INTO intermediate.int_regions_per_year VALUES (?, ?, ?, ?, ?, ?)",
+                [[year, level, code, gemeente, province, riec] for year in YEARS],
+            )
 
 
 def write_warehouse(path: Path, rows: list[tuple]) -> Path:
@@ -253,6 +274,7 @@ def write_warehouse(path: Path, rows: list[tuple]) -> Path:
         connection.execute(REGION_POPULATION_DDL)
         connection.execute(REGION_SHAPES_DDL)
         connection.execute(DISCLOSURE_CELLS_DDL)
+        _regions(connection)
         connection.executemany(f"INSERT INTO marts.region_population VALUES ({', '.join('?' * 12)})", rows)
         _indicator_marts(connection)
     return path
