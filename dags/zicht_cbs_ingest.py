@@ -6,10 +6,11 @@ Nederland, registered crime, suspects, home sales; a multi-period table one year
 the `cbsodata` client, keeps every raw response in the immutable landing zone with a manifest entry,
 and loads each table into the warehouse's `raw` schema in one transaction.
 The CBS host is the setting `ZICHT_CBS_HOST` (the real CBS, or the local synthetic server).
-Then lands the region boundaries (CBS wijk- en buurtkaart GeoJSON) waiting in
+First lands the region boundaries (CBS wijk- en buurtkaart GeoJSON) waiting in
 `data/inbox/wijkenbuurtkaart/` the same way; a rejected file goes to quarantine with its reason and
-fails that task.
-Produces the Asset `zicht_raw_cbs`, which schedules the warehouse build.
+fails that task, and the tables are downloaded all the same.
+The tables' task produces the Asset `zicht_raw_cbs`, which schedules the warehouse build: once per
+run, after both, so the build sees the boundaries of the same run.
 """
 
 import pendulum
@@ -29,13 +30,13 @@ from zicht.orchestration import DEFAULT_ARGS, RAW_CBS, run_deadline
     doc_md=__doc__,
 )
 def zicht_cbs_ingest():
-    @task(outlets=[RAW_CBS])
+    @task(outlets=[RAW_CBS], trigger_rule="all_done")
     def ingest_cbs_tables() -> list[dict]:
         from zicht.cbs import ingest_cbs_tables as ingest
 
         return [result.summary() for result in ingest()]
 
-    @task(outlets=[RAW_CBS])
+    @task
     def land_region_shapes() -> list[dict]:
         from zicht.shapes import land_shapes_inbox
 
@@ -45,7 +46,7 @@ def zicht_cbs_ingest():
             raise RuntimeError(f"{len(reasons)} kaart file(s) quarantined: {reasons}")
         return outcomes
 
-    ingest_cbs_tables() >> land_region_shapes()
+    land_region_shapes() >> ingest_cbs_tables()
 
 
 zicht_cbs_ingest()

@@ -7,6 +7,10 @@ for why dbt runs as one `dbt build` rather than one Airflow task per model. Afte
 task records the row count of every dbt model in `ops.model_row_counts`, flagging unusual jumps
 against the previous build, and the cells disclosure control suppressed per indicator, level and year
 in `ops.disclosure_stats`. Produces the Asset `zicht_marts`.
+A run skips (and produces nothing) while the CBS tables or the herindeling table have not landed
+yet, so the first KvK or OM file of a fresh installation does not build a warehouse without them;
+a run scheduled by an Asset also skips when everything landed had already landed before the last
+successful build began (two sources landing in one minute give one build). A manual run always builds.
 """
 
 import pendulum
@@ -27,11 +31,19 @@ from zicht.orchestration import DEFAULT_ARGS, MARTS, RAW_CBS, RAW_EXTRACTS, run_
 )
 def zicht_warehouse_build():
     @task(outlets=[MARTS])
-    def dbt_build() -> None:
+    def dbt_build(dag_run=None) -> None:
+        import logging
+
+        from airflow.sdk.exceptions import AirflowSkipException
+
         from zicht.ops.disclosure_stats import record_build_disclosure_stats
         from zicht.ops.row_counts import record_model_row_counts
-        from zicht.transform import build_warehouse
+        from zicht.transform import build_skip_reason, build_warehouse
 
+        reason = build_skip_reason(scheduled_by_asset=dag_run.run_type == "asset_triggered")
+        if reason:
+            logging.getLogger("zicht.build").warning(reason)  # the task log keeps the why of a skip
+            raise AirflowSkipException(reason)
         print(build_warehouse())
         for count in record_model_row_counts():
             flag = "  JUMP" if count.jump else ""

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -39,6 +40,20 @@ def _deadline_missed(alerts, dag_id: str, wait_seconds: float) -> bool:
             return True
         time.sleep(5)
     return False
+
+
+def _assert_one_publication_with_every_theme(data_dir: Path) -> None:
+    """The extracts landed before the first build (KvK and OM themes, harmonised regions), and the
+    build the extract landing scheduled afterwards found nothing new: one release."""
+    from zicht.indicators import load_catalog
+
+    with duckdb.connect(str(data_dir / "published" / "zicht.duckdb"), read_only=True) as published:
+        themes = published.execute(
+            "SELECT DISTINCT i.theme_code FROM indicator_values AS v "
+            "JOIN indicators AS i USING (indicator_code) WHERE v.is_published"
+        ).fetchall()
+    assert {theme for (theme,) in themes} == set(load_catalog().themes)
+    assert len(list((data_dir / "published" / "releases").glob("*/release.json"))) == 1
 
 
 def test_demo_runs_the_pipeline_serves_both_uis_and_stops_cleanly(tmp_path):
@@ -77,7 +92,7 @@ def test_demo_runs_the_pipeline_serves_both_uis_and_stops_cleanly(tmp_path):
         assert "zicht_publish.publish:" in log, "the Asset chain reached the publish task"
         assert _answers("http://127.0.0.1:8088/health")
         assert _answers("http://127.0.0.1:8080/api/v2/monitor/health")
-        assert (tmp_path / "published" / "zicht.duckdb").exists()
+        _assert_one_publication_with_every_theme(tmp_path)
         assert _deadline_missed(tmp_path / "ops" / "alerts.jsonl", "zicht_cbs_ingest", wait_seconds=120)
     finally:
         demo.send_signal(signal.SIGINT)

@@ -108,24 +108,19 @@ def api_token() -> str:
 RETRYABLE_TRIGGER_STATUS = {404, 500, 502, 503}
 
 
-def trigger_and_wait_for_chain(
-    first_dag: str, last_dag: str, timeout_seconds: float = 1800, poll_seconds: float = 3
-) -> list[dict]:
-    """Trigger first_dag through the REST API and wait until last_dag (run by Assets) has finished.
+def utc_stamp(seconds_ago: float = 0) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - seconds_ago))
 
-    Returns every zicht DAG run of the chain; raises when one fails or time runs out.
-    """
+
+def _trigger(dag_id: str, headers: dict, timeout_seconds: float, poll_seconds: float) -> None:
     import requests
 
-    headers = {"Authorization": f"Bearer {api_token()}"}
-    since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 5))
-    deadline = time.monotonic() + timeout_seconds
     trigger_deadline = time.monotonic() + min(timeout_seconds, 180)
     while True:
         # Right after start-up the DAG processor may not have parsed the DAG yet (404), or the
         # metadata database is still busy with the first parse (500 on SQLite): try again.
         response = requests.post(
-            api_url(f"/api/v2/dags/{first_dag}/dagRuns"),
+            api_url(f"/api/v2/dags/{dag_id}/dagRuns"),
             json={"logical_date": None},
             headers=headers,
             timeout=30,
@@ -135,31 +130,78 @@ def trigger_and_wait_for_chain(
         time.sleep(poll_seconds)
     if not response.ok:
         raise RuntimeError(
-            f"Airflow refused to trigger {first_dag}: {response.status_code} {response.text[:2000]}"
+            f"Airflow refused to trigger {dag_id}: {response.status_code} {response.text[:2000]}"
         )
+
+
+def _zicht_runs(headers: dict, **filters: str) -> list[dict] | None:
+    """The zicht DAG runs the filters select; None when the metadata database is too busy to answer
+    (SQLite answers 500 now and then). Raises when one of them failed."""
+    import requests
+
+    listing = requests.get(
+        api_url("/api/v2/dags/~/dagRuns"), params={**filters, "limit": 100}, headers=headers, timeout=30
+    )
+    if not listing.ok:
+        return None
+    runs = [run for run in listing.json()["dag_runs"] if run["dag_id"].startswith("zicht_")]
+    failed = [run for run in runs if run["state"] == "failed"]
+    if failed:
+        raise RuntimeError(
+            f"Airflow run failed: {failed[0]['dag_id']} {failed[0]['dag_run_id']}; "
+            f"see the Airflow UI at {api_url('/')}"
+        )
+    return runs
+
+
+def wait_until_settled(
+    dag_ids: list[str],
+    since: str,
+    timeout_seconds: float = 1800,
+    trigger_after_seconds: float = 45,
+    quiet_seconds: float = 20,
+    poll_seconds: float = 3,
+) -> list[dict]:
+    """Wait until every DAG of dag_ids has succeeded in a run active since `since` (a UTC stamp taken
+    before Airflow started) and then no zicht run has been queued or running for quiet_seconds: the
+    runs their Assets scheduled are done as well.
+
+    A DAG on a clock starts its own run when Airflow starts; one of dag_ids is triggered here only
+    when no run of it has appeared within trigger_after_seconds. Returns the zicht runs active since
+    `since`; raises when one fails or time runs out.
+    """
+    headers = {"Authorization": f"Bearer {api_token()}"}
+    started = time.monotonic()
+    deadline = started + timeout_seconds
+    triggered: set[str] = set()
+    quiet_since = None
     while time.monotonic() < deadline:
-        listing = requests.get(
-            api_url("/api/v2/dags/~/dagRuns"),
-            params={"run_after_gte": since, "limit": 100},
-            headers=headers,
-            timeout=30,
-        )
-        if not listing.ok:  # a busy SQLite metadata database answers 500 now and then: ask again
+        runs = _zicht_runs(headers, updated_at_gte=since)
+        if runs is None:
             time.sleep(poll_seconds)
             continue
-        runs = listing.json()["dag_runs"]
-        runs = [run for run in runs if run["dag_id"].startswith("zicht_")]
-        failed = [run for run in runs if run["state"] == "failed"]
-        if failed:
-            raise RuntimeError(
-                f"Airflow run failed: {failed[0]['dag_id']} {failed[0]['dag_run_id']}; "
-                f"see the Airflow UI at {api_url('/')}"
-            )
-        if any(run["dag_id"] == last_dag and run["state"] == "success" for run in runs):
-            return runs
+        seen = {run["dag_id"] for run in runs}
+        for dag_id in dag_ids:
+            if dag_id not in seen | triggered and time.monotonic() - started > trigger_after_seconds:
+                _trigger(dag_id, headers, timeout_seconds, poll_seconds)
+                triggered.add(dag_id)
+        succeeded = {run["dag_id"] for run in runs if run["state"] == "success"}
+        # A later clock tick of a DAG that has succeeded (the inbox watcher every 10 minutes) is a
+        # run of its own, not part of what is awaited here.
+        busy = [
+            run
+            for run in runs
+            if run["state"] in {"queued", "running"} and run["dag_id"] not in succeeded & set(dag_ids)
+        ]
+        if set(dag_ids) <= succeeded and not busy:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= quiet_seconds:
+                return runs
+        else:
+            quiet_since = None
         time.sleep(poll_seconds)
     raise TimeoutError(
-        f"{last_dag} did not finish within {timeout_seconds:.0f} s after triggering {first_dag}"
+        f"{', '.join(dag_ids)} and the runs they scheduled did not finish within {timeout_seconds:.0f} s"
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -25,8 +24,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _generate_extracts(args: argparse.Namespace) -> int:
-    from zicht.extracts.inbox import inbox_dir
-    from zicht.extracts.schemas import source_for_file
+    from zicht.extracts.inbox import drop_into_inboxes
     from zicht.synth.extract_files import generate_extracts
 
     settings = get_settings()
@@ -35,11 +33,7 @@ def _generate_extracts(args: argparse.Namespace) -> int:
     for path in files:
         print(path)
     if args.to_inbox:
-        for path in files:
-            source = source_for_file(path.name)
-            target = inbox_dir(settings, source)
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / path.name)
+        drop_into_inboxes(files, settings)
         print(f"copied {len(files)} files into {settings.data_dir / 'inbox'}")
     return 0
 

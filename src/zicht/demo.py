@@ -60,24 +60,40 @@ def stop_demo() -> None:
     stop_all()
 
 
+# What the pipeline waits for: each source landed, then the build and publication they schedule.
+INGEST_DAGS = ["zicht_cbs_ingest", "zicht_extract_ingest"]
+
+
 def bring_up() -> None:
+    from zicht.extracts.inbox import drop_into_inboxes
     from zicht.shapes.land import drop_synthetic_kaart
     from zicht.superset import setup_superset, start_superset
     from zicht.synth import generate
+    from zicht.synth.extract_files import generate_extracts
 
     settings = get_settings()
     _use_local_cbs()
     with step(f"generate the synthetic Netherlands ({settings.scale}, seed {settings.seed})"):
         generate(settings.scale, settings.seed, settings.synthetic_dir)
         drop_synthetic_kaart(settings)
+    with step("deliver the KvK, OM and herindeling extracts into data/inbox/"):
+        extracts = generate_extracts(
+            settings.scale, settings.seed, settings.synthetic_dir, settings.synthetic_dir / "extracts"
+        )
+        drop_into_inboxes(extracts, settings)
     with step(f"start the local CBS OData server on 127.0.0.1:{CBS_PORT}"):
         start_cbs_server()
     with step("migrate the Airflow metadata database (SQLite)"):
         airflow_runtime.migrate()
+    since = airflow_runtime.utc_stamp()
     with step("start Airflow (standalone) on 127.0.0.1:8080"):
         start_airflow()
     with step("run the pipeline in Airflow: ingest -> dbt build -> quality gate -> publish"):
-        runs = airflow_runtime.trigger_and_wait_for_chain("zicht_cbs_ingest", "zicht_publish")
+        # Both ingest DAGs run on a clock and start when Airflow does; the wait triggers one itself
+        # only if it has not. The build waits for the CBS tables and the herindeling table.
+        runs = airflow_runtime.wait_until_settled(INGEST_DAGS, since)
+        if not any(run["dag_id"] == "zicht_publish" and run["state"] == "success" for run in runs):
+            raise RuntimeError(f"the pipeline ended without a publication: {airflow_runtime.api_url('/')}")
         for task, seconds in airflow_runtime.task_durations(runs):
             print(f"    {task}: {seconds:.1f} s", flush=True)
     with step("set up Superset and import the dashboards"):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from zicht.settings import PROJECT_ROOT, Settings, get_settings
@@ -53,12 +55,87 @@ def run_dbt(*args: str, settings: Settings | None = None) -> str:
     return output
 
 
+def missing_build_inputs(settings: Settings | None = None) -> list[str]:
+    """What a scheduled build waits for, where it has not landed yet: the raw view of every CBS family
+    (the dbt sources read them) and the herindeling table. Without the conversion, the years before a
+    municipal merger would keep codes that no longer exist, which the gate refuses to publish."""
+    import duckdb
+
+    from zicht.cbs.catalog import load_catalog
+    from zicht.extracts.schemas import HERINDELING
+
+    settings = settings or get_settings()
+    views = sorted({table.view for table in load_catalog()})
+    present: set[str] = set()
+    conversions = 0
+    if settings.warehouse_path.exists():
+        with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+            rows = con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'")
+            present = {name for (name,) in rows.fetchall()}
+            if HERINDELING.raw_table in present:
+                conversions = con.execute(f"SELECT count(*) FROM raw.{HERINDELING.raw_table}").fetchone()[0]
+    missing = [f"CBS raw.{view} (the CBS ingest)" for view in views if view not in present]
+    if not conversions:
+        missing.append(f"the herindeling table (data/inbox/{HERINDELING.source}/)")
+    return missing
+
+
+# Beside the warehouse: which landings the last successful build was built from.
+LAST_BUILD_NAME = "last_build.json"
+_LOADED_OUTCOMES = {"success", "loaded"}  # a CBS table retrieved, a file loaded (not a duplicate)
+
+
+def landed_fingerprint(settings: Settings) -> str:
+    """A fingerprint of every landing that reached the raw schema, from the landing zone's manifest."""
+    import hashlib
+
+    from zicht.landing import read_manifest
+
+    loaded = [
+        record for record in read_manifest(settings.landing_dir) if record.get("outcome") in _LOADED_OUTCOMES
+    ]
+    return hashlib.sha256(json.dumps(loaded, sort_keys=True).encode()).hexdigest()
+
+
+def last_build(settings: Settings | None = None) -> dict | None:
+    """The record of the last successful build (when it finished, what it was built from), if any."""
+    path = (settings or get_settings()).warehouse_path.with_name(LAST_BUILD_NAME)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def nothing_landed_since_last_build(settings: Settings | None = None) -> bool:
+    """True when every landing had reached the raw schema before the last successful build began."""
+    settings = settings or get_settings()
+    previous = last_build(settings)
+    return previous is not None and previous["landed_fingerprint"] == landed_fingerprint(settings)
+
+
+def build_skip_reason(scheduled_by_asset: bool, settings: Settings | None = None) -> str | None:
+    """Why a scheduled build has nothing to do, or None: an input it needs has not landed yet, or
+    (for a run an Asset scheduled) nothing has landed since the last successful build began."""
+    settings = settings or get_settings()
+    missing = missing_build_inputs(settings)
+    if missing:
+        return f"nothing to build until these have landed: {'; '.join(missing)}"
+    if scheduled_by_asset and nothing_landed_since_last_build(settings):
+        return f"nothing has landed since the build that finished at {last_build(settings)['finished_at']}"
+    return None
+
+
 def build_warehouse(settings: Settings | None = None) -> str:
-    """Seed, run and test every model (dbt build), stopping at the first failure."""
+    """Seed, run and test every model (dbt build), stopping at the first failure; a success is recorded
+    with the landings it was built from."""
     from zicht.extracts.raw_load import ensure_raw_tables
     from zicht.shapes import ensure_raw_table as ensure_shapes_table
 
     settings = settings or get_settings()
+    fingerprint = landed_fingerprint(settings)
     ensure_raw_tables(settings.warehouse_path)
     ensure_shapes_table(settings.warehouse_path)
-    return run_dbt("build", "--fail-fast", settings=settings)
+    output = run_dbt("build", "--fail-fast", settings=settings)
+    record = {
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "landed_fingerprint": fingerprint,
+    }
+    settings.warehouse_path.with_name(LAST_BUILD_NAME).write_text(json.dumps(record), encoding="utf-8")
+    return output

@@ -40,6 +40,21 @@ def inbox_dir(settings: Settings, source: str) -> Path:
     return settings.data_dir / "inbox" / source
 
 
+def drop_into_inboxes(files: list[Path], settings: Settings | None = None) -> list[Path]:
+    """Copy delivered files into the inbox of their source (by name: kvk_..., om_..., herindeling_...),
+    as a supplier would; returns the inbox copies."""
+    from zicht.extracts.schemas import source_for_file
+
+    settings = settings or get_settings()
+    dropped = []
+    for path in files:
+        target = inbox_dir(settings, source_for_file(path.name))
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / path.name)
+        dropped.append(target / path.name)
+    return dropped
+
+
 def quarantine_dir(settings: Settings, source: str) -> Path:
     return settings.data_dir / "quarantine" / source
 
