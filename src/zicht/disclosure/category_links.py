@@ -185,7 +185,11 @@ def _close_group(
             changed.add(category)
         for category in sorted(changed):
             job = jobs[category]
+            # Around the pattern it had: suppressions only grow, so the cells it hid stay hidden and
+            # the protection mostly has to cover the new complement (the audit checks all of it).
+            before = out[category].cells
+            kept = set(before.loc[before["status"] == "secondary", "region_code"])
             out[category] = protect_cells(
-                job.cells, job.disclosure_class, rules, job.name, frozenset(hidden_too[category])
+                job.cells, job.disclosure_class, rules, job.name, frozenset(hidden_too[category] | kept)
             )
     raise DisclosureError(f"{name}: the linked tables did not settle in {MAX_ROUNDS} rounds")
