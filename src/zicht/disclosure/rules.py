@@ -78,12 +78,6 @@ class DisclosureRules:
             return ()
         return tuple(c for c in DISCLOSURE_CLASSES if self.rounding_base_for(c) > 1)
 
-    def rounded(self, value: float, region_level: str) -> float:
-        """The published count: rounded to the base on the levels CBS rounds, unchanged elsewhere."""
-        if region_level not in self.rounded_levels or self.rounding_base <= 1:
-            return value
-        return float(self.rounding_base * math.floor(value / self.rounding_base + 0.5))
-
     def percentage_publishable(self, denominator: float) -> bool:
         return denominator >= self.min_denominator
 
