@@ -134,9 +134,17 @@ def _trigger(dag_id: str, headers: dict, timeout_seconds: float, poll_seconds: f
         )
 
 
-def _zicht_runs(headers: dict, **filters: str) -> list[dict] | None:
-    """The zicht DAG runs the filters select; None when the metadata database is too busy to answer
-    (SQLite answers 500 now and then). Raises when one of them failed."""
+def _queued_since(run: dict, since: str) -> bool:
+    from datetime import datetime
+
+    queued = run.get("queued_at")
+    return queued is not None and datetime.fromisoformat(queued) >= datetime.fromisoformat(since)
+
+
+def _zicht_runs(headers: dict, queued_since: str | None = None, **filters: str) -> list[dict] | None:
+    """The zicht DAG runs the filters select (and, with queued_since, queued since then); None when
+    the metadata database is too busy to answer (SQLite answers 500 now and then). Raises when one
+    of them failed."""
     import requests
 
     listing = requests.get(
@@ -145,6 +153,8 @@ def _zicht_runs(headers: dict, **filters: str) -> list[dict] | None:
     if not listing.ok:
         return None
     runs = [run for run in listing.json()["dag_runs"] if run["dag_id"].startswith("zicht_")]
+    if queued_since is not None:
+        runs = [run for run in runs if _queued_since(run, queued_since)]
     failed = [run for run in runs if run["state"] == "failed"]
     if failed:
         raise RuntimeError(
@@ -162,12 +172,12 @@ def wait_until_settled(
     quiet_seconds: float = 20,
     poll_seconds: float = 3,
 ) -> list[dict]:
-    """Wait until every DAG of dag_ids has succeeded in a run active since `since` (a UTC stamp taken
+    """Wait until every DAG of dag_ids has succeeded in a run queued since `since` (a UTC stamp taken
     before Airflow started) and then no zicht run has been queued or running for quiet_seconds: the
     runs their Assets scheduled are done as well.
 
     A DAG on a clock starts its own run when Airflow starts; one of dag_ids is triggered here only
-    when no run of it has appeared within trigger_after_seconds. Returns the zicht runs active since
+    when no run of it has appeared within trigger_after_seconds. Returns the zicht runs queued since
     `since`; raises when one fails or time runs out.
     """
     headers = {"Authorization": f"Bearer {api_token()}"}
@@ -176,7 +186,8 @@ def wait_until_settled(
     triggered: set[str] = set()
     quiet_since = None
     while time.monotonic() < deadline:
-        runs = _zicht_runs(headers, updated_at_gte=since)
+        # A run of an earlier start that Airflow resumes is not part of what is awaited.
+        runs = _zicht_runs(headers, queued_since=since, updated_at_gte=since)
         if runs is None:
             time.sleep(poll_seconds)
             continue
