@@ -321,7 +321,13 @@ def funnel_sql() -> str:
         *_typed_nulls([("indicator_values", c) for c in FUNNEL_POINT_COLUMNS]),
         *(f"f.{c}" for c in FUNNEL_LINE_COLUMNS),
     ]
-    breakdowns = "SELECT DISTINCT indicator_code, breakdown_code, breakdown_name FROM main.indicator_values"
+    # The names from the Nederland rows: every line has them (its limits come from the national rate),
+    # and the published file is ordered by level (zicht.publish), so DuckDB reads a few row groups
+    # instead of all of indicator_values for every funnel chart (80 -> 12 ms a query, national scale).
+    breakdowns = (
+        "SELECT DISTINCT indicator_code, breakdown_code, breakdown_name FROM main.indicator_values "
+        "WHERE region_level = 'nederland'"
+    )
     areas = (
         "SELECT DISTINCT province_code, riec_code FROM main.indicator_values WHERE region_level = 'gemeente'"
     )
