@@ -24,7 +24,7 @@ def _stored_results(warehouse, run_id):
 
 def test_valid_mart_passes_every_expectation(valid_outcome):
     assert valid_outcome.success is True
-    assert valid_outcome.statistics["evaluated_expectations"] == 12
+    assert valid_outcome.statistics["evaluated_expectations"] == 13
     assert valid_outcome.statistics["unsuccessful_expectations"] == 0
     assert valid_outcome.failed_expectations == []
     assert all(row.exception_message is None for row in valid_outcome.results)
@@ -32,7 +32,7 @@ def test_valid_mart_passes_every_expectation(valid_outcome):
 
 def test_valid_run_writes_one_result_row_per_expectation(valid_outcome, valid_warehouse):
     stored = _stored_results(valid_warehouse, "test-valid")
-    assert len(stored) == 12
+    assert len(stored) == 13
     assert all(success for _, _, _, success, *_ in stored)
     columns = {column for _, _, column, *_ in stored}
     assert {"period_year,region_level,region_code", "region_code", "inhabitants"} <= columns
@@ -59,8 +59,13 @@ def test_broken_mart_fails_and_names_the_failing_rules(broken_outcome):
             "unexpected_rows_expectation",
             "population_density_index = population_density / national_population_density x 100.",
         ),
+        # the malformed wijk code is no region of that year's division either
+        (
+            "unexpected_rows_expectation",
+            "Every region is one of that year's division (the gemeenten CBS lists for it).",
+        ),
     }
-    assert broken_outcome.statistics["unsuccessful_expectations"] == 3
+    assert broken_outcome.statistics["unsuccessful_expectations"] == 4
 
 
 def test_broken_run_stores_the_failures_with_their_counts(broken_outcome, broken_warehouse):
@@ -75,7 +80,7 @@ def test_broken_run_stores_the_failures_with_their_counts(broken_outcome, broken
         failing[("expect_compound_columns_to_be_unique", "One row per year, region level and region code.")]
         == 2
     )
-    assert sum(failing.values()) == 2 + 1 + 1
+    assert sum(failing.values()) == 2 + 1 + 1 + 1
 
 
 def test_each_run_appends_its_own_rows(valid_outcome, valid_warehouse, tmp_path):
@@ -91,7 +96,7 @@ def test_each_run_appends_its_own_rows(valid_outcome, valid_warehouse, tmp_path)
         runs = connection.execute(
             "SELECT run_id, count(*) FROM ops.quality_results GROUP BY run_id ORDER BY run_id"
         ).fetchall()
-    assert runs == [("test-valid", 12), ("test-valid-again", 12)]
+    assert runs == [("test-valid", 13), ("test-valid-again", 13)]
 
 
 def test_timings_are_measured(valid_outcome):
