@@ -14,9 +14,9 @@ from zicht.settings import Settings
 from zicht.transform import (
     LAST_BUILD_NAME,
     build_skip_reason,
+    build_still_current,
     landed_fingerprint,
     missing_build_inputs,
-    nothing_landed_since_last_build,
 )
 
 
@@ -61,17 +61,17 @@ def test_only_a_loaded_landing_after_the_last_build_asks_for_a_new_build(tmp_pat
     settings = make_settings(tmp_path)
     settings.landing_dir.mkdir(parents=True)
     append_manifest(settings.landing_dir, {"source": "cbs", "table_id": "85984NED", "outcome": "success"})
-    assert not nothing_landed_since_last_build(settings), "never built"
+    assert build_still_current(settings) is None, "never built"
     record = {"finished_at": "2026-11-29T10:00:00+00:00", "landed_fingerprint": landed_fingerprint(settings)}
     settings.warehouse_path.parent.mkdir(parents=True)
     settings.warehouse_path.with_name(LAST_BUILD_NAME).write_text(json.dumps(record))
-    assert nothing_landed_since_last_build(settings)
+    assert build_still_current(settings) == record
     # a file seen before, or one rejected, changes nothing in the raw schema
     append_manifest(settings.landing_dir, {"source": "kvk", "file": "a.csv", "outcome": "duplicate"})
     append_manifest(settings.landing_dir, {"source": "om", "file": "b.csv", "outcome": "rejected"})
-    assert nothing_landed_since_last_build(settings)
+    assert build_still_current(settings) == record
     append_manifest(settings.landing_dir, {"source": "kvk", "file": "c.csv", "outcome": "loaded"})
-    assert not nothing_landed_since_last_build(settings)
+    assert build_still_current(settings) is None
 
 
 def test_a_build_an_asset_scheduled_skips_when_nothing_landed_and_a_manual_one_builds(tmp_path):

@@ -97,17 +97,15 @@ def landed_fingerprint(settings: Settings) -> str:
     return hashlib.sha256(json.dumps(loaded, sort_keys=True).encode()).hexdigest()
 
 
-def last_build(settings: Settings | None = None) -> dict | None:
-    """The record of the last successful build (when it finished, what it was built from), if any."""
-    path = (settings or get_settings()).warehouse_path.with_name(LAST_BUILD_NAME)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-
-
-def nothing_landed_since_last_build(settings: Settings | None = None) -> bool:
-    """True when every landing had reached the raw schema before the last successful build began."""
+def build_still_current(settings: Settings | None = None) -> dict | None:
+    """The record of the last successful build (when it finished, what it was built from) when every
+    landing had reached the raw schema before it began; None when something landed since, or never built."""
     settings = settings or get_settings()
-    previous = last_build(settings)
-    return previous is not None and previous["landed_fingerprint"] == landed_fingerprint(settings)
+    path = settings.warehouse_path.with_name(LAST_BUILD_NAME)
+    if not path.exists():
+        return None
+    previous = json.loads(path.read_text(encoding="utf-8"))
+    return previous if previous["landed_fingerprint"] == landed_fingerprint(settings) else None
 
 
 def build_skip_reason(scheduled_by_asset: bool, settings: Settings | None = None) -> str | None:
@@ -117,8 +115,9 @@ def build_skip_reason(scheduled_by_asset: bool, settings: Settings | None = None
     missing = missing_build_inputs(settings)
     if missing:
         return f"nothing to build until these have landed: {'; '.join(missing)}"
-    if scheduled_by_asset and nothing_landed_since_last_build(settings):
-        return f"nothing has landed since the build that finished at {last_build(settings)['finished_at']}"
+    current = build_still_current(settings) if scheduled_by_asset else None
+    if current is not None:
+        return f"nothing has landed since the build that finished at {current['finished_at']}"
     return None
 
 
