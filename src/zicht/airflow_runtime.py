@@ -108,8 +108,9 @@ def api_token() -> str:
 RETRYABLE_TRIGGER_STATUS = {404, 500, 502, 503}
 
 
-def utc_stamp(seconds_ago: float = 0) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - seconds_ago))
+def utc_stamp() -> str:
+    """Now, as the REST API's date filters take it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def _trigger(dag_id: str, headers: dict, timeout_seconds: float, poll_seconds: float) -> None:
