@@ -12,7 +12,6 @@ regions as (
 
 select
     establishments.establishment_key,
-    establishments.company_key,
     establishments.legal_form,
     establishments.sbi_section,
     establishments.sbi_division,

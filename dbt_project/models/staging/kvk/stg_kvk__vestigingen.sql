@@ -1,6 +1,7 @@
 -- One row per establishment: the most recently landed delivery wins. Identifiers become keyed
 -- pseudonyms (the key never appears in SQL: see zicht.dbt_plugins.pseudonym); names and addresses
--- are left out, so nothing downstream can reveal a company or an address.
+-- are left out, so nothing downstream can reveal a company or an address. The KvK number is left out
+-- too: no indicator counts companies, and a pseudonym nothing needs is only a key to link records by.
 with deliveries as (
     select
         vestigingen.*,
@@ -21,7 +22,6 @@ divisions as (
 
 select
     pseudonym(vestigingsnummer) as establishment_key,
-    pseudonym(kvk_nummer) as company_key,
     rechtsvorm as legal_form,
     sbi_code,
     divisions.section as sbi_section,
