@@ -7,9 +7,9 @@ and, as a second grouping, along `riec_code` (nederland > riec > gemeente).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from zicht.disclosure.rules import REGION_LEVELS
@@ -89,34 +89,49 @@ def validate_cells(cells: pd.DataFrame, magnitude: bool, table_name: str = "cell
     return table
 
 
+def _grouped(totals: np.ndarray, parts: np.ndarray, grouping: str) -> list[Relation]:
+    """One relation per distinct total, its parts in row order; totals in order of first appearance."""
+    if not len(totals):
+        return []
+    keys, first, inverse = np.unique(totals, return_index=True, return_inverse=True)
+    members = np.split(parts[np.argsort(inverse, kind="stable")], np.cumsum(np.bincount(inverse))[:-1])
+    return [Relation(keys[k], tuple(members[k]), grouping) for k in np.argsort(first)]
+
+
 def relations(table: pd.DataFrame) -> list[Relation]:
     """Every additive relation of a validated table: parent_code groups and RIEC groups."""
-    children: dict[str, list[str]] = defaultdict(list)
-    riec_children: dict[str, list[str]] = defaultdict(list)
-    columns = ["region_code", "region_level", "parent_code", "riec_code"]
-    for code, level, parent, riec in table[columns].itertuples(index=False):
-        if level == "riec":
-            riec_children[parent].append(code)
-        elif parent is not None and not pd.isna(parent):
-            children[parent].append(code)
-        if level == "gemeente" and riec is not None and not pd.isna(riec):
-            riec_children[riec].append(code)
-    return [Relation(total, tuple(parts), "region") for total, parts in children.items()] + [
-        Relation(total, tuple(parts), "riec") for total, parts in riec_children.items()
-    ]
+    code, level, parent, riec = (
+        table[column].to_numpy(dtype=object)
+        for column in ("region_code", "region_level", "parent_code", "riec_code")
+    )
+    is_riec = level == "riec"
+    in_region = ~is_riec & ~pd.isna(parent)
+    # A RIEC region adds up under Nederland along the RIEC grouping, a gemeente under its RIEC region.
+    riec_total = np.where(is_riec, parent, np.where((level == "gemeente") & ~pd.isna(riec), riec, None))
+    in_riec = ~pd.isna(riec_total)
+    return _grouped(parent[in_region], code[in_region], "region") + _grouped(
+        riec_total[in_riec], code[in_riec], "riec"
+    )
 
 
 def _check_sums(table: pd.DataFrame, table_name: str) -> None:
-    value = dict(zip(table["region_code"], table["value"], strict=True))
-    position = {code: index for index, code in enumerate(table["region_code"])}
+    table_relations = relations(table)
+    position = pd.Index(table["region_code"])
+    value = table["value"].to_numpy(dtype=float)
+    totals = position.get_indexer([relation.total for relation in table_relations])
+    parts = position.get_indexer([part for relation in table_relations for part in relation.parts])
+    owner = np.repeat(np.arange(len(table_relations)), [len(relation.parts) for relation in table_relations])
+    sums = np.bincount(owner, weights=value[parts], minlength=len(table_relations))
+    wrong = np.abs(sums - value[totals]) > 1e-9 * np.maximum(1.0, np.abs(sums))
+    if not wrong.any():
+        return
     depth = {level: index for index, level in enumerate(REGION_LEVELS)}
-    level = dict(zip(table["region_code"], table["region_level"], strict=True))
+    levels = table["region_level"].to_numpy(dtype=object)
     # the lowest total first: a wrong total then names its own row, not its parent's
-    for relation in sorted(relations(table), key=lambda relation: -depth[level[relation.total]]):
-        total = sum(value[part] for part in relation.parts)
-        if abs(total - value[relation.total]) > 1e-9 * max(1.0, abs(total)):
-            along = "riec_code" if relation.grouping == "riec" else "parent_code"
-            raise CellTableError(
-                f"{table_name}: {_row_name(table, position[relation.total])}: value {value[relation.total]:g}"
-                f" is not the sum of its {len(relation.parts)} parts along {along} ({total:g})"
-            )
+    first = min(np.flatnonzero(wrong), key=lambda index: -depth[levels[totals[index]]])
+    relation = table_relations[first]
+    along = "riec_code" if relation.grouping == "riec" else "parent_code"
+    raise CellTableError(
+        f"{table_name}: {_row_name(table, int(totals[first]))}: value {value[totals[first]]:g}"
+        f" is not the sum of its {len(relation.parts)} parts along {along} ({sums[first]:g})"
+    )
