@@ -39,3 +39,16 @@ def test_the_sql_limits_equal_the_numpy_limits_row_by_row(conn):
     np.testing.assert_array_equal(b_lower, expected_b_lower)
     np.testing.assert_array_equal(b_upper, expected_b_upper)
     assert np.isnan(lower[-3]) and np.isnan(b_lower[-2]) and np.isnan(b_upper[-1])
+
+
+def test_rows_that_share_a_count_but_not_alpha_get_their_own_limits(conn):
+    # The limits are computed once per distinct row of arguments: every argument must be in the key.
+    rows = conn.execute("""
+        select k, alpha, poisson_lower(k, alpha), binomial_upper(k, k + 5, alpha)
+        from (select (i % 7)::double as k, case when i % 3 = 0 then 0.01 else 0.05 end as alpha
+              from range(3000) t(i))
+    """).fetchall()
+    k, alpha, lower, upper = (np.array(column, dtype=float) for column in zip(*rows, strict=True))
+    assert len(set(zip(k, alpha, strict=True))) == 14
+    np.testing.assert_array_equal(lower, poisson_limits(k, alpha)[0])
+    np.testing.assert_array_equal(upper, binomial_limits(k, k + 5, alpha)[1])

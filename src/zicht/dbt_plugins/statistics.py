@@ -9,6 +9,8 @@ normal_quantile(p), chi_squared_quantile(p, df): quantiles for the overdispersio
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -34,13 +36,40 @@ def _arrow(values: np.ndarray) -> pa.Array:
     return pa.array(values, pa.float64(), from_pandas=True)  # NaN becomes NULL
 
 
+def _per_distinct(function: Callable[..., np.ndarray], arity: int) -> Callable[..., pa.Array]:
+    """`function` over DuckDB's Arrow arguments, evaluated once per distinct row of arguments: the
+    exact limits are the dear part of indicator_values, and counts repeat (small regions share them,
+    alpha is one value)."""
+
+    def evaluate(arrays: tuple[pa.Array, ...]) -> pa.Array:
+        columns = [_numpy(array) for array in arrays]
+        # One integer key per row from each column's rank among its distinct values: sorting one
+        # integer column is far cheaper than numpy's row-wise unique.
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for column in columns:
+            values, rank = np.unique(column, return_inverse=True)
+            key = key * len(values) + rank.reshape(-1)
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        result = np.asarray(function(*(column[first] for column in columns)), dtype=float)
+        return _arrow(result[inverse.reshape(-1)])
+
+    # DuckDB reads the number of arguments from the signature, so it has to be spelled out.
+    return {
+        1: lambda a: evaluate((a,)),
+        2: lambda a, b: evaluate((a, b)),
+        3: lambda a, b, c: evaluate((a, b, c)),
+    }[arity]
+
+
 class Plugin(BasePlugin):
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
+        # The exact limits are evaluated per distinct argument row (counts repeat); the funnel
+        # limits take an expected count, which hardly ever does.
         functions = {
-            "poisson_lower": (lambda o, a: _arrow(poisson_lower(_numpy(o), _numpy(a))), 2),
-            "poisson_upper": (lambda o, a: _arrow(poisson_upper(_numpy(o), _numpy(a))), 2),
-            "binomial_lower": (lambda k, n, a: _arrow(binomial_lower(_numpy(k), _numpy(n), _numpy(a))), 3),
-            "binomial_upper": (lambda k, n, a: _arrow(binomial_upper(_numpy(k), _numpy(n), _numpy(a))), 3),
+            "poisson_lower": (_per_distinct(poisson_lower, 2), 2),
+            "poisson_upper": (_per_distinct(poisson_upper, 2), 2),
+            "binomial_lower": (_per_distinct(binomial_lower, 3), 3),
+            "binomial_upper": (_per_distinct(binomial_upper, 3), 3),
             "poisson_funnel_lower": (
                 lambda e, a: _arrow(funnel_limit("lower", "poisson", _numpy(e), 1.0, _numpy(a))),
                 2,
@@ -62,10 +91,7 @@ class Plugin(BasePlugin):
                 3,
             ),
             "normal_quantile": (lambda p: _arrow(normal_quantile(_numpy(p))), 1),
-            "chi_squared_quantile": (
-                lambda p, df: _arrow(chi_squared_quantile(_numpy(p), _numpy(df))),
-                2,
-            ),
+            "chi_squared_quantile": (lambda p, df: _arrow(chi_squared_quantile(_numpy(p), _numpy(df))), 2),
         }
         for name, (function, arity) in functions.items():
             conn.create_function(

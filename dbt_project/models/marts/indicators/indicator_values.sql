@@ -84,28 +84,6 @@ compared as (
         and valued.breakdown_code = national.breakdown_code
 ),
 
-intervals as (
-    select
-        *,
-        case statistic
-            when 'poisson' then numerator / nullif(expected, 0)
-            when 'binomial' then rate / nullif(national_rate, 0)
-            when 'mean' then value_unchecked / nullif(national_value, 0)
-        end as ratio_unchecked,
-        case statistic
-            when 'poisson' then poisson_lower(observed_low, {{ alpha }}) / nullif(expected, 0)
-            when 'binomial'
-                then binomial_lower(observed_low, round(denominator), {{ alpha }}) / nullif(national_rate, 0)
-        end as ratio_lower_unchecked,
-        case statistic
-            when 'poisson' then poisson_upper(observed_high, {{ alpha }}) / nullif(expected, 0)
-            when 'binomial' then binomial_upper(
-                least(observed_high, round(denominator)), round(denominator), {{ alpha }}
-            ) / nullif(national_rate, 0)
-        end as ratio_upper_unchecked
-    from compared
-),
-
 published as (
     select
         *,
@@ -117,7 +95,30 @@ published as (
             when not coalesce(national_published, false) then 'national_suppressed'
             when not denominator_sufficient then 'small_denominator'
         end as suppression_reason
-    from intervals
+    from compared
+),
+
+intervals as (
+    select
+        *,
+        case statistic
+            when 'poisson' then numerator / nullif(expected, 0)
+            when 'binomial' then rate / nullif(national_rate, 0)
+            when 'mean' then value_unchecked / nullif(national_value, 0)
+        end as ratio_unchecked,
+        -- The exact limits are the dear part: only for what is published.
+        case when is_published then case statistic
+            when 'poisson' then poisson_lower(observed_low, {{ alpha }}) / nullif(expected, 0)
+            when 'binomial'
+                then binomial_lower(observed_low, round(denominator), {{ alpha }}) / nullif(national_rate, 0)
+        end end as ratio_lower_unchecked,
+        case when is_published then case statistic
+            when 'poisson' then poisson_upper(observed_high, {{ alpha }}) / nullif(expected, 0)
+            when 'binomial' then binomial_upper(
+                least(observed_high, round(denominator)), round(denominator), {{ alpha }}
+            ) / nullif(national_rate, 0)
+        end end as ratio_upper_unchecked
+    from published
 ),
 
 assessed as (
@@ -129,7 +130,7 @@ assessed as (
             when ratio_upper_unchecked < 1 then 'lager'
             else 'niet_significant'
         end as significance
-    from published
+    from intervals
 ),
 
 -- Overdispersion (Spiegelhalter 2005, "Handling over-dispersion of performance indicators"): each
@@ -287,13 +288,15 @@ rest_limits as (
     select
         *,
         case
-            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
+            when not is_published or region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0
+                then null
             when statistic = 'poisson'
                 then binomial_lower(observed_low, observed_low + round(rest_numerator), {{ alpha }})
             when statistic = 'binomial' then binomial_lower(observed_low, round(denominator), {{ alpha }})
         end as share_lower,
         case
-            when region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0 then null
+            when not is_published or region_level = 'nederland' or rest_denominator <= 0 or rest_numerator < 0
+                then null
             when statistic = 'poisson'
                 then binomial_upper(observed_high, observed_high + round(rest_numerator), {{ alpha }})
             when statistic = 'binomial' then binomial_upper(
