@@ -132,11 +132,13 @@ def warehouse_jobs(warehouse_path: Path):
         branches = connection.execute("select sbi_code from reference.kwetsbare_branches").fetchall()
         branch_codes = [str(code) for (code,) in branches]
         regions = connection.execute("select * from intermediate.int_reference_regions").df()
+        protected_cells = protected_counts_sql(catalog, branch_codes)
         amounts = connection.execute(
-            "select * from intermediate.int_measures_harmonised where "
-            + protected_counts_sql(catalog, branch_codes)
+            f"select * from intermediate.int_measures_harmonised where {protected_cells}"
         ).df()
-        contributors = connection.execute("select * from intermediate.int_magnitude_contributors").df()
+        contributors = connection.execute(
+            f"select * from intermediate.int_magnitude_contributors where {protected_cells}"
+        ).df()
     jobs = table_jobs(catalog, branch_codes, regions, amounts, contributors)
     return jobs, count_themes(catalog, branch_codes), category_sums(catalog, branch_codes)
 

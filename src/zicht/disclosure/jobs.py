@@ -91,20 +91,22 @@ def protected_measures(catalog: Catalog) -> list[str]:
 
 
 def protected_counts_sql(catalog: Catalog, branch_codes: Sequence[str]) -> str:
-    """A SQL condition on `measure` and `category` that holds for the protected counts only: the
-    amounts table holds every category of every measure, most of which no indicator shows."""
-    categories: dict[str, set[str]] = {}
-    for measure, category in count_tables(catalog, branch_codes):
-        categories.setdefault(measure, set()).add(category)
+    """A SQL condition on `measure`, `category` and `region_level` that holds for the cells of the
+    protected counts only: the amounts table holds every category of every measure at every level,
+    most of which no indicator shows (and reading them costs the model seconds)."""
+    categories: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for (measure, category), spec in count_tables(catalog, branch_codes).items():
+        categories.setdefault((measure, tuple(sorted(spec["levels"]))), set()).add(category)
     if not categories:
         return "false"
 
-    def quoted(text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
+    def listed(texts: Iterable[str]) -> str:
+        return ", ".join("'" + text.replace("'", "''") + "'" for text in sorted(texts))
 
     return " or ".join(
-        f"(measure = {quoted(measure)} and category in ({', '.join(quoted(c) for c in sorted(cats))}))"
-        for measure, cats in sorted(categories.items())
+        f"(measure = {listed([measure])} and region_level in ({listed(levels)})"
+        f" and category in ({listed(cats)}))"
+        for (measure, levels), cats in sorted(categories.items())
     )
 
 
