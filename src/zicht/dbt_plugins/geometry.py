@@ -6,14 +6,31 @@ DuckDB's spatial extension is not available offline; the few operations the maps
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection, list_type
 from duckdb.sqltypes import DOUBLE, VARCHAR
 
 from zicht.shapes.outline import centroid, outline
 
+# A region's boundary is mostly the same every year: each distinct one is outlined once.
+_DISTINCT_SHAPES = 1 << 16
+
 
 class Plugin(BasePlugin):
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        conn.create_function("region_outline", outline, [VARCHAR, DOUBLE], VARCHAR, null_handling="special")
-        conn.create_function("ring_centroid", centroid, [VARCHAR], list_type(DOUBLE), null_handling="special")
+        conn.create_function(
+            "region_outline",
+            lru_cache(maxsize=_DISTINCT_SHAPES)(outline),
+            [VARCHAR, DOUBLE],
+            VARCHAR,
+            null_handling="special",
+        )
+        conn.create_function(
+            "ring_centroid",
+            lru_cache(maxsize=_DISTINCT_SHAPES)(centroid),
+            [VARCHAR],
+            list_type(DOUBLE),
+            null_handling="special",
+        )
