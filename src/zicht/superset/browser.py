@@ -31,8 +31,9 @@ LOGIN_TIMEOUT_SECONDS = 300
 # One login attempt: the form submitted and the session awaited, before the form is tried again.
 LOGIN_ATTEMPT_SECONDS = 45
 CHART_HOLDER = '[data-test="dashboard-component-chart-holder"]'
-# A markdown block sits in a holder of its own; every generated one starts with a heading.
-MARKDOWN = ":scope > h2"
+# A markdown block sits in a holder of its own inside Superset's .dashboard-markdown, whatever its first
+# heading (Pipelinekwaliteit's is an h3: a check for an h2 counted it as a chart that never drew).
+MARKDOWN = ".dashboard-markdown"
 LOADING = '.loading, [aria-label="Loading"]'
 RENDERED = (
     '[data-test="chart-container"] table, [data-test="chart-container"] canvas, .header-line, '
@@ -45,7 +46,7 @@ EMPTY_TEXT = "No results were returned for this query"
 # Settled: every chart is placed, none is loading, each shows data, an error, or (when allowed) that it
 # found no rows; markdown blocks aside.
 ALL_CHARTS_SETTLED_JS = """([n, holderSel, markdownSel, loadingSel, renderedSel, errorSel, emptyText]) => {
-    const holders = [...document.querySelectorAll(holderSel)].filter(h => !h.querySelector(markdownSel));
+    const holders = [...document.querySelectorAll(holderSel)].filter(h => !h.closest(markdownSel));
     return holders.length === n && holders.every(h => !h.querySelector(loadingSel) && (
         h.querySelector(renderedSel) || h.querySelector(errorSel)
         || (emptyText !== null && h.innerText.includes(emptyText))));
