@@ -51,3 +51,12 @@ def test_a_parent_outside_the_table_is_refused(leaves, rules):
 def test_magnitudes_need_their_largest_contributors(leaves, rules):
     with pytest.raises(CellTableError, match=r"missing columns \['top1', 'top2'\]"):
         protect_cells(build_table(leaves), "magnitude", rules)
+
+
+def test_a_riec_code_without_riec_rows_is_refused(leaves, rules):
+    table = build_table(leaves)
+    table = table[table["region_level"] != "riec"].reset_index(drop=True)
+    with pytest.raises(
+        CellTableError, match=r"\(region_code 'GM\d+'\): riec_code is set but the table has no riec rows"
+    ):
+        protect_cells(table, "persons", rules)

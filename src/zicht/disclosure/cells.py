@@ -85,6 +85,9 @@ def validate_cells(cells: pd.DataFrame, magnitude: bool, table_name: str = "cell
     is_gemeente = table["region_level"] == "gemeente"
     if (table["region_level"] == "riec").any():
         fail(is_gemeente & table["riec_code"].map(levels).ne("riec"), "riec_code is not a riec region here")
+    else:
+        # Without RIEC rows a gemeente's riec_code would make a relation whose total is not in the table.
+        fail(is_gemeente & table["riec_code"].notna(), "riec_code is set but the table has no riec rows")
     _check_sums(table, table_name)
     return table
 
