@@ -7,6 +7,7 @@ Docs are build output under ``data/quality/``, never source.
 
 from __future__ import annotations
 
+from .indicator_funnel import build as build_indicator_funnel
 from .indicator_funnel_limits import build as build_indicator_funnel_limits
 from .indicator_values import build as build_indicator_values
 from .indicators import build as build_indicators
@@ -15,6 +16,7 @@ from .region_shapes import build as build_region_shapes
 from .signal_map import build as build_signal_map
 
 SUITES = {
+    "indicator_funnel": build_indicator_funnel,
     "indicator_funnel_limits": build_indicator_funnel_limits,
     "indicator_values": build_indicator_values,
     "indicators": build_indicators,

@@ -54,6 +54,23 @@ def catalog_rules_query() -> str:
     """
 
 
+def catalog_names_query() -> str:
+    """Rows whose theme name, indicator name or unit is not the catalog's: dashboards show these."""
+    catalog = load_catalog()
+    names = _catalog_values(
+        [(i.code, catalog.themes[i.theme].name_nl, i.name_nl, i.unit) for i in catalog.indicators]
+    )
+    return f"""
+        SELECT batch.*
+        FROM {{batch}} AS batch
+        LEFT JOIN (VALUES {names}) AS catalog(indicator_code, theme_name, indicator_name, unit)
+            ON batch.indicator_code = catalog.indicator_code
+        WHERE batch.theme_name IS DISTINCT FROM catalog.theme_name
+           OR batch.indicator_name IS DISTINCT FROM catalog.indicator_name
+           OR batch.unit IS DISTINCT FROM catalog.unit
+    """
+
+
 def minimum_denominator_query() -> str:
     """A published value over a denominator below the catalog's minimum."""
     minimums = _catalog_values([(i.code, i.min_denominator) for i in load_catalog().indicators])
@@ -387,6 +404,10 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=catalog_rules_query(),
             description="Every indicator is in the catalog, with its theme, at a level the catalog allows.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=catalog_names_query(),
+            description="The theme, indicator and unit shown with every value are the catalog's.",
         ),
         ge.ExpectColumnValuesToBeInSet(column="suppression_reason", value_set=SUPPRESSION_REASONS),
         ge.UnexpectedRowsExpectation(

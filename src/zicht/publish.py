@@ -71,6 +71,7 @@ class Release:
 PUBLISHED_ORDER = {
     "indicator_values": "region_level, indicator_code, breakdown_code, period_year, region_code",
     "signal_map": "region_level, period_year, theme_code, region_code",
+    "indicator_funnel": "region_level, indicator_code, breakdown_code, period_year, series_kind",
 }
 
 

@@ -7,9 +7,22 @@ import pandas as pd
 import pytest
 
 from tests.expectations.batch import fill_batch
+from zicht.indicators import load_catalog
 from zicht.quality.suites import load_expectations_package
 
 suite = load_expectations_package().indicator_values
+
+
+def catalog_names(code: str) -> dict:
+    """The names a value of indicator `code` carries: the catalog's."""
+    catalog = load_catalog()
+    indicator = next(i for i in catalog.indicators if i.code == code)
+    return {
+        "theme_name": catalog.themes[indicator.theme].name_nl,
+        "indicator_name": indicator.name_nl,
+        "unit": indicator.unit,
+    }
+
 
 NEDERLAND = {
     "period_year": 2024,
@@ -17,6 +30,7 @@ NEDERLAND = {
     "region_code": "NL00",
     "theme_code": "drugs",
     "indicator_code": "drugs_om_harddrugs",
+    **catalog_names("drugs_om_harddrugs"),
     "breakdown_code": "totaal",
     "numerator": 100.0,
     "denominator": 100_000.0,
@@ -119,6 +133,7 @@ SMALL = {
 SHARE_NL = {
     **NEDERLAND,
     "indicator_code": "drugs_om_jong_aandeel",
+    **catalog_names("drugs_om_jong_aandeel"),
     "numerator": 20.0,
     "denominator": 100.0,
     "value": 20.0,
@@ -128,6 +143,7 @@ VALID = [NEDERLAND, GEMEENTE, INSIDE_THE_WIDENED_LIMITS, SMALL, SHARE_NL]
 
 RULES = {
     "catalog": suite.catalog_rules_query(),
+    "catalog_names": suite.catalog_names_query(),
     "minimum": suite.minimum_denominator_query(),
     "frequency": suite.minimum_frequency_query(),
     "dominance": suite.dominance_query(),
@@ -186,6 +202,9 @@ def test_valid_rows_pass_every_rule(rule):
         ("catalog", {**GEMEENTE, "indicator_code": "onbekend"}),
         ("catalog", {**GEMEENTE, "region_level": "buurt", "region_code": "BU00140101"}),  # OM: not per buurt
         ("catalog", {**GEMEENTE, "theme_code": "wonen"}),
+        ("catalog_names", {**GEMEENTE, "indicator_name": "Harddrugs"}),
+        ("catalog_names", {**GEMEENTE, **catalog_names("drugs_om_jong_aandeel")}),
+        ("catalog_names", {**GEMEENTE, "theme_name": None}),
         ("minimum", {**SMALL, "value": 20.0, "is_published": True, "suppression_reason": None}),
         ("range", {**SHARE_NL, "region_level": "gemeente", "region_code": "GM0014", "numerator": 120.0}),
         ("range", {**GEMEENTE, "value": -1.0}),

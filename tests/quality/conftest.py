@@ -90,10 +90,14 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
             "denominator_category",
         ]
     )
+    density = next(i for i in catalog.indicators if i.code == "kern_bevolkingsdichtheid")
     base = {
         "period_year": 2024,
         "theme_code": "achtergrond",
-        "indicator_code": "kern_bevolkingsdichtheid",
+        "theme_name": catalog.themes[density.theme].name_nl,
+        "indicator_code": density.code,
+        "indicator_name": density.name_nl,
+        "unit": density.unit,
         "breakdown_code": "totaal",
         "breakdown_name": "Totaal",
         "national_value": 20.0,
@@ -122,7 +126,9 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
         "is_published": True,
         "suppression_reason": None,
         "province_code": "PV20",
+        "province_name": "Groningen",
         "riec_code": "RIEC01",
+        "riec_name": "Noord-Nederland",
     }
     values = pd.DataFrame(
         [
@@ -140,7 +146,9 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
                 "ratio": 1.0,
                 "percentile_rank": 0.0,
                 "province_code": None,
+                "province_name": None,
                 "riec_code": None,
+                "riec_name": None,
             },
             {
                 **base,
@@ -158,6 +166,21 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
             },
         ]
     )
+    # Nederland of a tested indicator: the names of the funnel's lines come from it.
+    harddrugs = next(i for i in catalog.indicators if i.code == "drugs_om_harddrugs")
+    values.loc[len(values)] = {
+        **values.iloc[0].to_dict(),
+        "theme_code": harddrugs.theme,
+        "theme_name": catalog.themes[harddrugs.theme].name_nl,
+        "indicator_code": harddrugs.code,
+        "indicator_name": harddrugs.name_nl,
+        "unit": harddrugs.unit,
+        "numerator": 100.0,
+        "denominator": 1_000_000.0,
+        "value": 1.0,
+        "national_value": 1.0,
+        "expected": 100.0,
+    }
     signals = pd.DataFrame(
         [
             {
@@ -168,7 +191,9 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
                 "gemeente_code": "GM0014",
                 "gemeente_name": "Een",
                 "province_code": "PV20",
+                "province_name": "Groningen",
                 "riec_code": "RIEC01",
+                "riec_name": "Noord-Nederland",
                 "theme_code": "drugs",
                 "theme_name": "Drugs",
                 "indicators_assessed": 2,
@@ -203,11 +228,21 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
             ]
         ]
     )
+    # The funnel as the dashboards draw it: no assessed region (no points), each line once for the one
+    # (province, RIEC region) pair of the gemeenten.
+    line = {"series_kind": "grens", "region_code": None, "region_name": None, "province_code": "PV20",
+            "riec_code": "RIEC01", "indicator_name": harddrugs.name_nl, "breakdown_name": "Totaal",
+            "ratio": None, "significance_adjusted": None}  # fmt: skip
+    limits_only = ["denominator", "is_overdispersed", "variance_inflation", "between_region_variance"]
+    drawn = pd.DataFrame(
+        [{**line, **limits} for limits in funnel.drop(columns=limits_only).to_dict("records")]
+    )
     published = {
         "indicators": indicators,
         "indicator_values": values,
         "signal_map": signals,
         "indicator_funnel_limits": funnel,
+        "indicator_funnel": drawn,
     }
     for name, frame in published.items():
         connection.register("incoming", frame)

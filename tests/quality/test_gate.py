@@ -11,6 +11,7 @@ from zicht.settings import get_settings
 
 def test_every_published_dataset_has_a_suite():
     assert published_datasets() == [
+        "indicator_funnel",
         "indicator_funnel_limits",
         "indicator_values",
         "indicators",

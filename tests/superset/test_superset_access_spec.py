@@ -27,10 +27,10 @@ def test_rules_cover_every_published_dataset_with_wijk_and_buurt_rows():
         "datasets/zicht_published/region_population.yaml",
         "datasets/zicht_published/region_population_latest.yaml",
         "datasets/zicht_published/region_map_latest.yaml",
-        "datasets/zicht_published/indicator_values_with_catalog.yaml",
+        "datasets/zicht_published/indicator_values.yaml",
         "datasets/zicht_published/indicator_values_on_the_map.yaml",
         "datasets/zicht_published/indicator_funnel.yaml",
-        "datasets/zicht_published/signal_map_with_regions.yaml",
+        "datasets/zicht_published/signal_map.yaml",
     }
     assert set(access.rls_dataset_uuids()) <= set(access.access_spec()["published_dataset_uuids"])
 

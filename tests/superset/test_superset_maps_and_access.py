@@ -236,7 +236,8 @@ def _expected_index_maps(env, indicator: str) -> tuple[int, str, dict[str, dict[
     first by name) and per level each region's outline -> map value, from the published file through
     the dataset's own SQL."""
     sql = read_bundle()[indicator_map_dataset().path]["sql"]
-    year = _published(env, f"SELECT max(period_year) FROM ({sql}) WHERE name_nl = ?", [indicator])[0][0]
+    newest = f"SELECT max(period_year) FROM ({sql}) WHERE indicator_name = ?"
+    year = _published(env, newest, [indicator])[0][0]
     gemeente = _published(env, f"SELECT min(gemeente_name) FROM ({sql}) WHERE region_level = 'gemeente'")[0][
         0
     ]
@@ -246,7 +247,7 @@ def _expected_index_maps(env, indicator: str) -> tuple[int, str, dict[str, dict[
         rows = _published(
             env,
             f"SELECT polygon, coalesce(index_nl, {UNPUBLISHED_INDEX}) FROM ({sql}) "
-            f"WHERE name_nl = ? AND period_year = ? AND region_level = ? {in_gemeente}",
+            f"WHERE indicator_name = ? AND period_year = ? AND region_level = ? {in_gemeente}",
             [indicator, year, level] + ([gemeente] if in_gemeente else []),
         )
         expected[level] = dict(rows)

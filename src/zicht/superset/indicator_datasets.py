@@ -1,15 +1,17 @@
 """Superset datasets over the published indicator marts, with Dutch titles for every column.
 
 Column names and types come from the dbt contracts in `_indicators__models.yml` (one source); this
-module adds only what Superset shows: Dutch titles and descriptions, and the SQL of the virtual datasets
-that give each row the catalog's names and its province and RIEC region by name, and that put the
-funnel plot's points and control limits in one table.
+module adds only what Superset shows: Dutch titles and descriptions, two calculated columns, and the SQL
+of the one virtual dataset, the maps (values with their outlines). The marts carry the catalog's and the
+regions' names themselves, and the funnel plot has its own mart, so every other chart and every filter
+reads a published table as it is: Superset parses no dataset SQL for them (at national scale that
+parsing was most of a query's time) and DuckDB joins nothing.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import yaml
@@ -58,6 +60,7 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "theme_code": ("Themacode", "Code van het thema in de indicatorcatalogus."),
     "theme_name": ("Thema", "Naam van het thema."),
     "theme_name_nl": ("Thema", "Naam van het thema."),
+    "indicator_name": ("Indicator", "Naam van de indicator in de catalogus."),
     "theme_name_en": ("Thema (Engels)", "Engelse naam van het thema."),
     "indicator_code": ("Indicatorcode", "Code van de indicator in de indicatorcatalogus."),
     "name_nl": ("Indicator", "Naam van de indicator."),
@@ -135,9 +138,6 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "polygon": ("Omtrek", "Omtrek als JSON [[lengte, breedte], ...] (WGS84), vereenvoudigd."),
 }
 
-# Catalog fields each indicator value carries in the virtual dataset.
-CATALOG_FIELDS = ("theme_name_nl", "name_nl", "unit", "definition", "statistic", "concern")
-
 
 @dataclass(frozen=True)
 class Metric:
@@ -191,37 +191,15 @@ def contract_columns() -> dict[str, dict[str, str]]:
     }
 
 
-def _region_names(table: str, level: str) -> str:
-    return f"(SELECT DISTINCT region_code, region_name FROM main.{table} WHERE region_level = '{level}')"
-
-
-def _status_sql() -> str:
+def publication_status_sql(prefix: str = "") -> str:
+    """Whether a value is published, and if not why, in Dutch (`prefix`: a table alias and dot)."""
     reasons = "\n".join(
-        f"        WHEN v.suppression_reason = '{code}' THEN '{text}'"
+        f"    WHEN {prefix}suppression_reason = '{code}' THEN '{text}'"
         for code, text in SUPPRESSION_REASONS_NL.items()
     )
     return (
-        "    CASE\n        WHEN v.is_published THEN 'gepubliceerd'\n"
-        f"{reasons}\n        ELSE 'niet gepubliceerd: ' || coalesce(v.suppression_reason, 'onbekend')\n"
-        "    END AS publication_status"
-    )
-
-
-def indicator_values_sql() -> str:
-    values = ",\n".join(f"    v.{column}" for column in contract_columns()["indicator_values"])
-    catalog = ",\n".join(f"    i.{column}" for column in CATALOG_FIELDS)
-    return (
-        f"SELECT\n{values},\n{catalog},\n"
-        "    province.region_name AS province_name,\n"
-        "    riec.region_name AS riec_name,\n"
-        "    make_date(v.period_year, 1, 1) AS period_start,\n"
-        f"{_status_sql()}\n"
-        "FROM main.indicator_values AS v\n"
-        "INNER JOIN main.indicators AS i ON i.indicator_code = v.indicator_code\n"
-        f"LEFT JOIN {_region_names('indicator_values', 'provincie')} AS province\n"
-        "    ON province.region_code = v.province_code\n"
-        f"LEFT JOIN {_region_names('indicator_values', 'riec')} AS riec\n"
-        "    ON riec.region_code = v.riec_code"
+        f"CASE\n    WHEN {prefix}is_published THEN 'gepubliceerd'\n{reasons}\n"
+        f"    ELSE 'niet gepubliceerd: ' || coalesce({prefix}suppression_reason, 'onbekend')\nEND"
     )
 
 
@@ -237,7 +215,10 @@ INDICATOR_MAP_VALUES = (
     "province_code",
     "riec_code",
     "theme_code",
+    "theme_name",
     "indicator_code",
+    "indicator_name",
+    "unit",
     "value",
     "national_value",
     "index_nl",
@@ -257,92 +238,14 @@ def indicator_map_sql() -> str:
     levels = ", ".join(f"'{level}'" for level in MAP_LEVELS)
     return (
         f"SELECT\n{values},\n"
-        "    i.theme_name_nl,\n    i.name_nl,\n    i.unit,\n"
-        f"{_status_sql()},\n"
+        f"    {publication_status_sql('v.')} AS publication_status,\n"
         "    shape.polygon\n"
         "FROM main.indicator_values AS v\n"
-        "INNER JOIN main.indicators AS i ON i.indicator_code = v.indicator_code\n"
         "INNER JOIN main.region_shapes AS shape\n"
         "    ON shape.region_level = v.region_level\n"
         "    AND shape.region_code = v.region_code\n"
         "    AND shape.period_year = (SELECT max(period_year) FROM main.region_shapes)\n"
         f"WHERE v.breakdown_code = 'totaal' AND v.region_level IN ({levels})"
-    )
-
-
-def signal_map_sql() -> str:
-    columns = ",\n".join(f"    s.{column}" for column in contract_columns()["signal_map"])
-    return (
-        f"SELECT\n{columns},\n"
-        "    province.region_name AS province_name,\n"
-        "    riec.region_name AS riec_name\n"
-        "FROM main.signal_map AS s\n"
-        f"LEFT JOIN {_region_names('signal_map', 'provincie')} AS province\n"
-        "    ON province.region_code = s.province_code\n"
-        f"LEFT JOIN {_region_names('signal_map', 'riec')} AS riec\n"
-        "    ON riec.region_code = s.riec_code"
-    )
-
-
-# The funnel plot's dataset: the regions as points and the control limits as lines, in one table so that
-# one mixed chart draws both (query A the points, query B the lines) and the dashboard's indicator, year,
-# level and breakdown filters reach both by column name. It carries province and RIEC codes so that the
-# region rule of zicht.superset.access (wijken and buurten of the analyst's own region) applies to the
-# points; the lines hold no region's figure and are repeated for every (province, RIEC) pair so that
-# the rule keeps them for every analyst (the chart's MIN/MAX metrics are unchanged by the copies).
-FUNNEL_POINT_COLUMNS = ("region_name", "ratio", "significance_adjusted")
-FUNNEL_LINE_COLUMNS = ("lower_95", "upper_95", "lower_998", "upper_998")
-
-
-def _typed_nulls(columns: list[tuple[str, str]]) -> list[str]:
-    """NULLs with the contract type of (model, column), for the other half of the funnel's UNION."""
-    return [f"CAST(NULL AS {contract_columns()[model][name]}) AS {name}" for model, name in columns]
-
-
-def funnel_sql() -> str:
-    shared = ["period_year", "region_level", "indicator_code", "i.name_nl", "breakdown_code"]
-    points = [
-        "'regio' AS series_kind",
-        *(f"v.{c}" if "." not in c else c for c in shared),
-        "v.province_code",
-        "v.riec_code",
-        "v.breakdown_name",
-        "v.expected",
-        *(f"v.{c}" for c in FUNNEL_POINT_COLUMNS),
-        *_typed_nulls([("indicator_funnel_limits", c) for c in FUNNEL_LINE_COLUMNS]),
-    ]
-    lines = [
-        "'grens' AS series_kind",
-        *(f"f.{c}" if "." not in c else c for c in shared),
-        "areas.province_code",
-        "areas.riec_code",
-        "b.breakdown_name",
-        "f.expected",
-        *_typed_nulls([("indicator_values", c) for c in FUNNEL_POINT_COLUMNS]),
-        *(f"f.{c}" for c in FUNNEL_LINE_COLUMNS),
-    ]
-    # The names from the Nederland rows: every line has them (its limits come from the national rate),
-    # and the published file is ordered by level (zicht.publish), so DuckDB reads a few row groups
-    # instead of all of indicator_values for every funnel chart (80 -> 12 ms a query, national scale).
-    breakdowns = (
-        "SELECT DISTINCT indicator_code, breakdown_code, breakdown_name FROM main.indicator_values "
-        "WHERE region_level = 'nederland'"
-    )
-    areas = (
-        "SELECT DISTINCT province_code, riec_code FROM main.indicator_values WHERE region_level = 'gemeente'"
-    )
-    return (
-        "SELECT\n    " + ",\n    ".join(points) + "\n"
-        "FROM main.indicator_values AS v\n"
-        "INNER JOIN main.indicators AS i ON i.indicator_code = v.indicator_code\n"
-        "WHERE v.significance IS NOT NULL\n"
-        "UNION ALL\n"
-        "SELECT\n    " + ",\n    ".join(lines) + "\n"
-        "FROM main.indicator_funnel_limits AS f\n"
-        "INNER JOIN main.indicators AS i ON i.indicator_code = f.indicator_code\n"
-        f"LEFT JOIN ({breakdowns}) AS b\n"
-        "    ON b.indicator_code = f.indicator_code AND b.breakdown_code = f.breakdown_code\n"
-        f"CROSS JOIN ({areas}) AS areas"
     )
 
 
@@ -354,6 +257,8 @@ class Dataset:
     metrics: tuple[Metric, ...]
     sql: str | None = None
     temporal_column: str | None = None
+    # Calculated columns: name -> SQL expression over the table's columns (Superset computes them).
+    expressions: dict[str, str] = field(default_factory=dict)
 
     @property
     def uuid(self) -> str:
@@ -365,42 +270,37 @@ class Dataset:
 
 
 def indicator_values_dataset() -> Dataset:
-    contracts = contract_columns()
-    columns = dict(contracts["indicator_values"])
-    columns |= {field: contracts["indicators"][field] for field in CATALOG_FIELDS}
-    columns |= {
-        "province_name": "VARCHAR",
-        "riec_name": "VARCHAR",
-        "period_start": "DATE",
-        "publication_status": "VARCHAR",
-    }
+    """The published indicator_values as it is, with two calculated columns: the year as a date (the
+    trend charts' time axis) and the publication status in words."""
+    columns = dict(contract_columns()["indicator_values"])
+    columns |= {"period_start": "DATE", "publication_status": "VARCHAR"}
     return Dataset(
-        table_name="indicator_values_with_catalog",
-        description="Elke indicator per regio en jaar, vergeleken met Nederland, met naam, eenheid en "
-        "definitie uit de catalogus en de provincie en RIEC-regio bij naam.",
+        table_name="indicator_values",
+        description="Elke indicator per regio en jaar, vergeleken met Nederland, met de naam en eenheid uit "
+        "de catalogus en de provincie en RIEC-regio bij naam.",
         columns=columns,
         metrics=INDICATOR_METRICS,
-        sql=indicator_values_sql(),
         temporal_column="period_start",
+        expressions={
+            "period_start": "make_date(period_year, 1, 1)",
+            "publication_status": publication_status_sql(),
+        },
     )
 
 
 def signal_map_dataset() -> Dataset:
-    columns = dict(contract_columns()["signal_map"]) | {"province_name": "VARCHAR", "riec_name": "VARCHAR"}
     return Dataset(
-        table_name="signal_map_with_regions",
+        table_name="signal_map",
         description="Per regio, jaar en thema het aantal signalen van de beoordeelde indicatoren, met de "
         "provincie en RIEC-regio bij naam.",
-        columns=columns,
+        columns=dict(contract_columns()["signal_map"]),
         metrics=SIGNAL_METRICS,
-        sql=signal_map_sql(),
     )
 
 
 def indicator_map_dataset() -> Dataset:
     contracts = contract_columns()
     columns = {column: contracts["indicator_values"][column] for column in INDICATOR_MAP_VALUES}
-    columns |= {field: contracts["indicators"][field] for field in ("theme_name_nl", "name_nl", "unit")}
     columns |= {"publication_status": "VARCHAR", "polygon": contracts["region_shapes"]["polygon"]}
     return Dataset(
         table_name="indicator_values_on_the_map",
@@ -422,21 +322,13 @@ def indicator_map_dataset() -> Dataset:
 
 
 def funnel_dataset() -> Dataset:
-    contracts = contract_columns()
-    values = contracts["indicator_values"]
-    columns = {"series_kind": "VARCHAR"}
-    columns |= {c: values[c] for c in ("period_year", "region_level", "indicator_code")}
-    columns |= {"name_nl": contracts["indicators"]["name_nl"]}
-    columns |= {c: values[c] for c in ("breakdown_code", "province_code", "riec_code", "breakdown_name")}
-    columns |= {c: values[c] for c in ("expected", *FUNNEL_POINT_COLUMNS)}
-    columns |= {c: contracts["indicator_funnel_limits"][c] for c in FUNNEL_LINE_COLUMNS}
+    """The funnel plot: the published indicator_funnel (points and lines in one table, for one chart)."""
     return Dataset(
         table_name="indicator_funnel",
         description="De trechterplot: per indicator, niveau en jaar de regio's (ratio tegen verwacht aantal) "
         "en de 95 %- en 99,8 %-controlegrenzen, verbreed bij overdispersie.",
-        columns=columns,
+        columns=dict(contract_columns()["indicator_funnel"]),
         metrics=FUNNEL_METRICS,
-        sql=funnel_sql(),
     )
 
 
@@ -493,7 +385,7 @@ def dataset_config(dataset: Dataset) -> dict:
                 "is_active": True,
                 "groupby": True,
                 "filterable": True,
-                "expression": None,
+                "expression": dataset.expressions.get(name),
                 "python_date_format": None,
                 "advanced_data_type": None,
                 "extra": {},

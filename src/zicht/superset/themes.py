@@ -297,7 +297,7 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
         raw_table(
             [
                 "region_name",
-                "name_nl",
+                "indicator_name",
                 "unit",
                 "value",
                 "national_value",
@@ -394,7 +394,7 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
             f"{key}-indicator",
             "Indicator",
             values,
-            "name_nl",
+            "indicator_name",
             required=True,
             first_item_default=True,
             prefilters=(where("theme_code", "==", theme.code),),
@@ -427,7 +427,7 @@ def theme_dashboard(catalog: Catalog, theme: Theme) -> Dashboard:
         theme.description,
         [[markdown("uitleg", intro, height=40)], [charts[0]], [charts[1], charts[2]], [charts[3]]],
         filters,
-        ("indicator_values", "indicator_funnel_limits", "indicators"),
+        ("indicator_values", "indicator_funnel", "indicators"),
     )
 
 
@@ -435,8 +435,8 @@ def profile_dashboard(catalog: Catalog) -> Dashboard:
     values = indicator_values_dataset()
     totals = [where("breakdown_code", "==", TOTAL)]
     columns = [
-        "theme_name_nl",
-        "name_nl",
+        "theme_name",
+        "indicator_name",
         "unit",
         "value",
         "national_value",
@@ -453,7 +453,7 @@ def profile_dashboard(catalog: Catalog) -> Dashboard:
         "table",
         raw_table(
             columns,
-            [("theme_name_nl", True), ("name_nl", True)],
+            [("theme_name", True), ("indicator_name", True)],
             [*totals, where("region_level", "==", "gemeente")],
             VALUE_FORMATS,
         ),
@@ -468,7 +468,7 @@ def profile_dashboard(catalog: Catalog) -> Dashboard:
         "table",
         raw_table(
             ["period_year", *columns],
-            [("theme_name_nl", True), ("name_nl", True), ("period_year", True)],
+            [("theme_name", True), ("indicator_name", True), ("period_year", True)],
             [*totals, where("region_level", "==", "gemeente")],
             {**VALUE_FORMATS, "period_year": "d"},
         ),
@@ -483,7 +483,7 @@ def profile_dashboard(catalog: Catalog) -> Dashboard:
         "table",
         raw_table(
             ["region_level", "region_name", *columns],
-            [("region_level", False), ("region_name", True), ("name_nl", True)],
+            [("region_level", False), ("region_name", True), ("indicator_name", True)],
             [*totals, where("region_level", "IN", ["wijk", "buurt"])],
             VALUE_FORMATS,
         ),
@@ -500,7 +500,7 @@ def profile_dashboard(catalog: Catalog) -> Dashboard:
             prefilters=(where("region_level", "==", "gemeente"),),
         ),
         _year_filter(values, "profiel", excluded=(years.name,)),
-        NativeFilter("profiel-thema", "Thema", values, "theme_name_nl", multi=True),
+        NativeFilter("profiel-thema", "Thema", values, "theme_name", multi=True),
     ]
     return Dashboard(
         "gemeenteprofiel",
@@ -619,7 +619,7 @@ def indicator_map_dashboard(catalog: Catalog) -> Dashboard:
             "kaart-indicator",
             "Indicator",
             regions,
-            "name_nl",
+            "indicator_name",
             required=True,
             default=[default_map_indicator(catalog)],
             description="De indicator waarvan de index de kleur geeft.",

@@ -350,9 +350,14 @@ select
     regions.gemeente_code,
     regions.gemeente_name,
     regions.province_code,
+    regions.province_name,
     regions.riec_code,
+    regions.riec_name,
     ranked.theme_code,
+    catalog.theme_name_nl as theme_name,
     ranked.indicator_code,
+    catalog.name_nl as indicator_name,
+    catalog.unit,
     ranked.breakdown_code,
     ranked.breakdown_name,
     cast(case when not ranked.is_numerator_suppressed then ranked.numerator end as double) as numerator,
@@ -402,3 +407,6 @@ from ranked
 left join regions
     on ranked.region_level = regions.region_level
     and ranked.region_code = regions.region_code
+-- The names travel with every value so that dashboards read one table and join nothing.
+left join {{ ref('int_indicator_catalog') }} as catalog
+    on ranked.indicator_code = catalog.indicator_code

@@ -6,7 +6,7 @@ with values as (
 ),
 
 catalog as (
-    select indicator_code, theme_name_nl, concern from {{ ref('int_indicator_catalog') }}
+    select indicator_code, concern from {{ ref('int_indicator_catalog') }}
 )
 
 select
@@ -17,9 +17,11 @@ select
     any_value(values.gemeente_code) as gemeente_code,
     any_value(values.gemeente_name) as gemeente_name,
     any_value(values.province_code) as province_code,
+    any_value(values.province_name) as province_name,
     any_value(values.riec_code) as riec_code,
+    any_value(values.riec_name) as riec_name,
     values.theme_code,
-    any_value(catalog.theme_name_nl) as theme_name,
+    any_value(values.theme_name) as theme_name,
     cast(count(*) filter (where values.significance is not null and catalog.concern <> 'none') as integer)
         as indicators_assessed,
     cast(count(*) filter (where values.is_signal) as integer) as signals,
