@@ -21,6 +21,7 @@ from .regions import (
     reference_indeling_query,
     region_code_by_level_query,
     sql_literal,
+    wijk_query,
 )
 
 DATASET = "indicator_values"
@@ -400,6 +401,10 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=reference_indeling_query(),
             description="Every region is one of the reference indeling, to which every year is converted.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=wijk_query(),
+            description="A wijk's and a buurt's wijk is the one its code lies in, with its name.",
         ),
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=catalog_rules_query(),

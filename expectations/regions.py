@@ -84,3 +84,17 @@ def year_division_query(regions_per_year: str = REGIONS_PER_YEAR) -> str:
               AND division.region_code = published.region_code
         )
     """
+
+
+def wijk_query() -> str:
+    """Rows whose wijk is not the one their code lies in (a wijk's is itself, a buurt's the WK code of its
+    first six digits), a wijk on another level, or a wijk without its name."""
+    return """
+        SELECT *
+        FROM {batch}
+        WHERE wijk_code IS DISTINCT FROM CASE region_level
+                WHEN 'wijk' THEN region_code
+                WHEN 'buurt' THEN 'WK' || substr(region_code, 3, 6)
+              END
+           OR (wijk_code IS NOT NULL AND wijk_name IS NULL)
+    """

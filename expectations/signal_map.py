@@ -7,7 +7,7 @@ from great_expectations.expectations import Expectation
 
 from zicht.indicators import load_catalog
 
-from .regions import REGION_LEVELS, reference_indeling_query, region_code_by_level_query
+from .regions import REGION_LEVELS, reference_indeling_query, region_code_by_level_query, wijk_query
 
 DATASET = "signal_map"
 GRAIN = ["period_year", "region_level", "region_code", "theme_code"]
@@ -31,6 +31,10 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=reference_indeling_query(),
             description="Every region is one of the reference indeling, to which every year is converted.",
+        ),
+        ge.UnexpectedRowsExpectation(
+            unexpected_rows_query=wijk_query(),
+            description="A wijk's and a buurt's wijk is the one its code lies in, with its name.",
         ),
         ge.ExpectColumnValuesToBeBetween(column="signals", min_value=0),
         ge.UnexpectedRowsExpectation(

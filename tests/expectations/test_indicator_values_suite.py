@@ -28,6 +28,8 @@ NEDERLAND = {
     "period_year": 2024,
     "region_level": "nederland",
     "region_code": "NL00",
+    "wijk_code": None,
+    "wijk_name": None,
     "theme_code": "drugs",
     "indicator_code": "drugs_om_harddrugs",
     **catalog_names("drugs_om_harddrugs"),
@@ -144,6 +146,7 @@ VALID = [NEDERLAND, GEMEENTE, INSIDE_THE_WIDENED_LIMITS, SMALL, SHARE_NL]
 RULES = {
     "catalog": suite.catalog_rules_query(),
     "catalog_names": suite.catalog_names_query(),
+    "wijk": suite.wijk_query(),
     "minimum": suite.minimum_denominator_query(),
     "frequency": suite.minimum_frequency_query(),
     "dominance": suite.dominance_query(),
@@ -205,6 +208,18 @@ def test_valid_rows_pass_every_rule(rule):
         ("catalog_names", {**GEMEENTE, "indicator_name": "Harddrugs"}),
         ("catalog_names", {**GEMEENTE, **catalog_names("drugs_om_jong_aandeel")}),
         ("catalog_names", {**GEMEENTE, "theme_name": None}),
+        ("wijk", {**GEMEENTE, "wijk_code": "WK001401", "wijk_name": "Centrum"}),
+        (
+            "wijk",
+            {
+                **GEMEENTE,
+                "region_level": "buurt",
+                "region_code": "BU00140101",
+                "wijk_code": "WK001402",
+                "wijk_name": "Noord",
+            },
+        ),
+        ("wijk", {**GEMEENTE, "region_level": "wijk", "region_code": "WK001401", "wijk_code": "WK001401"}),
         ("minimum", {**SMALL, "value": 20.0, "is_published": True, "suppression_reason": None}),
         ("range", {**SHARE_NL, "region_level": "gemeente", "region_code": "GM0014", "numerator": 120.0}),
         ("range", {**GEMEENTE, "value": -1.0}),
@@ -345,3 +360,12 @@ def test_rounded_parts_may_differ_from_their_total_by_their_rounding(wijken, cau
         *(_harddrugs("wijk", f"WK00140{i + 1}", count) for i, count in enumerate(wijken)),
     ]
     assert bool(unexpected("totals", rows, regions=regions)) is caught
+
+
+def test_a_wijk_and_its_buurt_carry_that_wijk():
+    centrum = {"wijk_code": "WK001401", "wijk_name": "Centrum"}
+    rows = [
+        {**GEMEENTE, "region_level": "wijk", "region_code": "WK001401", **centrum},
+        {**GEMEENTE, "region_level": "buurt", "region_code": "BU00140101", **centrum},
+    ]
+    assert unexpected("wijk", rows) == []

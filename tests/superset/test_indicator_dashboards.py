@@ -297,7 +297,9 @@ def test_the_funnel_plot_draws_regions_and_control_limits_and_every_filter_reach
         for native_filter in config["metadata"]["native_filter_configuration"]:
             column = native_filter["targets"][0]["column"]["name"]
             if chart_id in native_filter["scope"]["excluded"]:
-                assert column in {"province_name", "riec_name", "gemeente_name"}, native_filter["name"]
+                assert column in {"province_name", "riec_name", "gemeente_name", "wijk_name"}, native_filter[
+                    "name"
+                ]
             else:
                 assert column in columns, native_filter["name"]
 

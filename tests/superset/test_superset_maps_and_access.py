@@ -125,6 +125,9 @@ def _dataset_ids(env) -> dict[str, int]:
     query = json.dumps({"filters": [{"col": "table_name", "opr": "eq", "value": "region_population"}]})
     found = session.get(f"{env.base_url}/api/v1/dataset/", params={"q": query}, timeout=60).json()["result"]
     ids["population"] = found[0]["id"]
+    query = json.dumps({"filters": [{"col": "table_name", "opr": "eq", "value": "indicator_values"}]})
+    found = session.get(f"{env.base_url}/api/v1/dataset/", params={"q": query}, timeout=60).json()["result"]
+    ids["values"] = found[0]["id"]
     return ids
 
 
@@ -153,6 +156,7 @@ def test_riec_analyst_sees_wijken_and_buurten_of_own_region_only(superset):
         " WHERE region_level IN ('wijk', 'buurt') AND riec_code = ?",
         [OWN_RIEC],
     )[0][0]
+    values_year = _published(superset, "SELECT max(period_year) FROM main.indicator_values")[0][0]
     ids = _dataset_ids(superset)
 
     with sync_playwright() as playwright:
@@ -176,6 +180,10 @@ def test_riec_analyst_sees_wijken_and_buurten_of_own_region_only(superset):
                 page.request, superset.base_url, csrf, ids["population"], ["wijk", "buurt"], []
             )
             assert {row["riec_code"] for row in rows} == {OWN_RIEC} and len(rows) == population_detail
+            # And on the indicator values, whose wijk rows the dashboards' Wijk filter lists.
+            newest = [{"col": "period_year", "op": "==", "val": values_year}]
+            wijken = _chart_data(page.request, superset.base_url, csrf, ids["values"], ["wijk"], newest)
+            assert wijken and {row["riec_code"] for row in wijken} == {OWN_RIEC}
 
             # SQL Lab is not for analysts: neither its page nor its API.
             database_id = page.request.get(f"{superset.base_url}/api/v1/dataset/{ids['map']}").json()

@@ -115,8 +115,24 @@ class Dashboard:
         }
 
 
+def _wijk_filter(dataset: Dataset, key: str, excluded: tuple[str, ...] = ()) -> NativeFilter:
+    return NativeFilter(
+        f"{key}-wijk",
+        "Wijk",
+        dataset,
+        "wijk_name",
+        multi=True,
+        parents=(f"{key}-gemeente",),
+        description="Wijken van de gekozen gemeenten; op niveau buurt hun buurten.",
+        excluded_charts=excluded,
+        # Listed from the wijk rows: every wijk has one, and row-level security keeps an analyst's list
+        # to the wijken they may see.
+        prefilters=(where("region_level", "==", "wijk"),),
+    )
+
+
 def _region_filters(dataset: Dataset, key: str, excluded: tuple[str, ...] = ()) -> list[NativeFilter]:
-    """Province and RIEC region, and the gemeenten cascading from them."""
+    """Province and RIEC region, the gemeenten cascading from them and the wijken from those."""
     return [
         NativeFilter(
             f"{key}-provincie", "Provincie", dataset, "province_name", multi=True, excluded_charts=excluded
@@ -132,6 +148,7 @@ def _region_filters(dataset: Dataset, key: str, excluded: tuple[str, ...] = ()) 
             description="Gemeenten, beperkt tot de gekozen provincie en RIEC-regio.",
             excluded_charts=excluded,
         ),
+        _wijk_filter(dataset, key, excluded),
     ]
 
 
@@ -501,6 +518,8 @@ def profile_dashboard(catalog: Catalog) -> Dashboard:
         ),
         _year_filter(values, "profiel", excluded=(years.name,)),
         NativeFilter("profiel-thema", "Thema", values, "theme_name", multi=True),
+        # Only the wijk and buurt table: the other two show the gemeente itself.
+        _wijk_filter(values, "profiel", excluded=(latest.name, years.name)),
     ]
     return Dashboard(
         "gemeenteprofiel",

@@ -349,6 +349,9 @@ select
     regions.region_name,
     regions.gemeente_code,
     regions.gemeente_name,
+    -- The wijk of a wijk (itself) or a buurt, for the dashboards' gemeente -> wijk filter.
+    case when ranked.region_level = 'wijk' then ranked.region_code else regions.wijk_code end as wijk_code,
+    case when ranked.region_level = 'wijk' then regions.region_name else wijken.region_name end as wijk_name,
     regions.province_code,
     regions.province_name,
     regions.riec_code,
@@ -407,6 +410,9 @@ from ranked
 left join regions
     on ranked.region_level = regions.region_level
     and ranked.region_code = regions.region_code
+left join regions as wijken
+    on wijken.region_level = 'wijk'
+    and wijken.region_code = regions.wijk_code
 -- The names travel with every value so that dashboards read one table and join nothing.
 left join {{ ref('int_indicator_catalog') }} as catalog
     on ranked.indicator_code = catalog.indicator_code

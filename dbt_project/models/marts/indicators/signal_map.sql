@@ -16,6 +16,8 @@ select
     any_value(values.region_name) as region_name,
     any_value(values.gemeente_code) as gemeente_code,
     any_value(values.gemeente_name) as gemeente_name,
+    any_value(values.wijk_code) as wijk_code,
+    any_value(values.wijk_name) as wijk_name,
     any_value(values.province_code) as province_code,
     any_value(values.province_name) as province_name,
     any_value(values.riec_code) as riec_code,
