@@ -11,6 +11,7 @@ import yaml
 
 from zicht.indicators.catalog import CATALOG_PATH, load_catalog, parse_catalog
 from zicht.superset.bundle import read_bundle
+from zicht.superset.dashboard_parts import where
 from zicht.superset.indicator_datasets import (
     ASSET_NAMESPACE,
     SUPPRESSION_REASONS_NL,
@@ -267,6 +268,21 @@ def test_native_filters_target_dataset_columns_and_charts_of_their_dashboard(bun
             assert set(native_filter["cascadeParentIds"]) <= filter_ids, native_filter["name"]
         names = {f["name"] for f in filters}
         assert {"Jaar"} <= names, dashboard.path
+
+
+def test_area_filters_cascade_from_province_and_riec_region_to_gemeente_to_wijk(bundle):
+    area_dashboards = [
+        d for d in dashboards() if d.name == "overzicht_ondermijning" or d.name.startswith("thema_")
+    ]
+    assert len(area_dashboards) > 1
+    for dashboard in area_dashboards:
+        filters = {f["name"]: f for f in bundle[dashboard.path]["metadata"]["native_filter_configuration"]}
+        gemeente, wijk = filters["Gemeente"], filters["Wijk"]
+        assert set(gemeente["cascadeParentIds"]) == {filters["Provincie"]["id"], filters["RIEC-regio"]["id"]}
+        assert wijk["cascadeParentIds"] == [gemeente["id"]], dashboard.path
+        assert wijk["targets"][0]["column"]["name"] == "wijk_name"
+        # Listed from the wijk rows, which row-level security limits to the analyst's own region.
+        assert wijk["adhoc_filters"] == [where("region_level", "==", "wijk")], dashboard.path
 
 
 def test_the_funnel_plot_draws_regions_and_control_limits_and_every_filter_reaching_it_applies(bundle):
