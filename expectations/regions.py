@@ -88,7 +88,8 @@ def year_division_query(regions_per_year: str = REGIONS_PER_YEAR) -> str:
 
 def wijk_query() -> str:
     """Rows whose wijk is not the one their code lies in (a wijk's is itself, a buurt's the WK code of its
-    first six digits), a wijk on another level, or a wijk without its name."""
+    first six digits), a wijk on another level, a wijk without its name, or a wijk label that is not
+    'gemeente: wijk (wijkcode)' (the wijk filter's list, unique where names repeat)."""
     return """
         SELECT *
         FROM {batch}
@@ -97,4 +98,5 @@ def wijk_query() -> str:
                 WHEN 'buurt' THEN 'WK' || substr(region_code, 3, 6)
               END
            OR (wijk_code IS NOT NULL AND wijk_name IS NULL)
+           OR wijk_label IS DISTINCT FROM gemeente_name || ': ' || wijk_name || ' (' || wijk_code || ')'
     """

@@ -28,8 +28,10 @@ NEDERLAND = {
     "period_year": 2024,
     "region_level": "nederland",
     "region_code": "NL00",
+    "gemeente_name": None,
     "wijk_code": None,
     "wijk_name": None,
+    "wijk_label": None,
     "theme_code": "drugs",
     "indicator_code": "drugs_om_harddrugs",
     **catalog_names("drugs_om_harddrugs"),
@@ -66,6 +68,7 @@ GEMEENTE = {
     **NEDERLAND,
     "region_level": "gemeente",
     "region_code": "GM0014",
+    "gemeente_name": "Groningen",
     "numerator": 30.0,
     "denominator": 10_000.0,
     "value": 30.0,
@@ -93,6 +96,8 @@ GEMEENTE = {
     "significance_rest": "hoger",
     "percentile_rank": 1.0,
 }
+CENTRUM = {"wijk_code": "WK001401", "wijk_name": "Centrum", "wijk_label": "Groningen: Centrum (WK001401)"}
+NOORD = {"wijk_code": "WK001402", "wijk_name": "Noord", "wijk_label": "Groningen: Noord (WK001402)"}
 INSIDE_THE_WIDENED_LIMITS = {
     **GEMEENTE,
     "region_code": "GM0015",
@@ -208,18 +213,28 @@ def test_valid_rows_pass_every_rule(rule):
         ("catalog_names", {**GEMEENTE, "indicator_name": "Harddrugs"}),
         ("catalog_names", {**GEMEENTE, **catalog_names("drugs_om_jong_aandeel")}),
         ("catalog_names", {**GEMEENTE, "theme_name": None}),
-        ("wijk", {**GEMEENTE, "wijk_code": "WK001401", "wijk_name": "Centrum"}),
+        ("wijk", {**GEMEENTE, **CENTRUM}),
+        ("wijk", {**GEMEENTE, "region_level": "buurt", "region_code": "BU00140101", **NOORD}),
+        ("wijk", {**GEMEENTE, "region_level": "wijk", "region_code": "WK001401", "wijk_code": "WK001401"}),
+        # the label names the wijk, its gemeente and its code: a name alone repeats
+        (
+            "wijk",
+            {**GEMEENTE, "region_level": "wijk", "region_code": "WK001401", **CENTRUM, "wijk_label": "Zuid"},
+        ),
+        (
+            "wijk",
+            {**GEMEENTE, "region_level": "buurt", "region_code": "BU00140101", **CENTRUM, "wijk_label": None},
+        ),
         (
             "wijk",
             {
                 **GEMEENTE,
                 "region_level": "buurt",
                 "region_code": "BU00140101",
-                "wijk_code": "WK001402",
-                "wijk_name": "Noord",
+                **CENTRUM,
+                "wijk_label": "Groningen: Centrum (WK001402)",
             },
         ),
-        ("wijk", {**GEMEENTE, "region_level": "wijk", "region_code": "WK001401", "wijk_code": "WK001401"}),
         ("minimum", {**SMALL, "value": 20.0, "is_published": True, "suppression_reason": None}),
         ("range", {**SHARE_NL, "region_level": "gemeente", "region_code": "GM0014", "numerator": 120.0}),
         ("range", {**GEMEENTE, "value": -1.0}),
@@ -363,9 +378,8 @@ def test_rounded_parts_may_differ_from_their_total_by_their_rounding(wijken, cau
 
 
 def test_a_wijk_and_its_buurt_carry_that_wijk():
-    centrum = {"wijk_code": "WK001401", "wijk_name": "Centrum"}
     rows = [
-        {**GEMEENTE, "region_level": "wijk", "region_code": "WK001401", **centrum},
-        {**GEMEENTE, "region_level": "buurt", "region_code": "BU00140101", **centrum},
+        {**GEMEENTE, "region_level": "wijk", "region_code": "WK001401", **CENTRUM},
+        {**GEMEENTE, "region_level": "buurt", "region_code": "BU00140101", **CENTRUM},
     ]
     assert unexpected("wijk", rows) == []

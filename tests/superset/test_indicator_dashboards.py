@@ -280,7 +280,7 @@ def test_area_filters_cascade_from_province_and_riec_region_to_gemeente_to_wijk(
         gemeente, wijk = filters["Gemeente"], filters["Wijk"]
         assert set(gemeente["cascadeParentIds"]) == {filters["Provincie"]["id"], filters["RIEC-regio"]["id"]}
         assert wijk["cascadeParentIds"] == [gemeente["id"]], dashboard.path
-        assert wijk["targets"][0]["column"]["name"] == "wijk_name"
+        assert wijk["targets"][0]["column"]["name"] == "wijk_label"
         # Listed from the wijk rows, which row-level security limits to the analyst's own region.
         assert wijk["adhoc_filters"] == [where("region_level", "==", "wijk")], dashboard.path
 
@@ -313,7 +313,7 @@ def test_the_funnel_plot_draws_regions_and_control_limits_and_every_filter_reach
         for native_filter in config["metadata"]["native_filter_configuration"]:
             column = native_filter["targets"][0]["column"]["name"]
             if chart_id in native_filter["scope"]["excluded"]:
-                assert column in {"province_name", "riec_name", "gemeente_name", "wijk_name"}, native_filter[
+                assert column in {"province_name", "riec_name", "gemeente_name", "wijk_label"}, native_filter[
                     "name"
                 ]
             else:

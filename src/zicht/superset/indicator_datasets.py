@@ -54,7 +54,11 @@ COLUMN_TITLES: dict[str, tuple[str, str]] = {
     "gemeente_code": ("Gemeentecode", "Gemeente van een gemeente, wijk of buurt."),
     "gemeente_name": ("Gemeente", "Naam van de gemeente van een gemeente, wijk of buurt."),
     "wijk_code": ("Wijkcode", "Wijk van een wijk (zichzelf) of een buurt."),
-    "wijk_name": ("Wijk", "Naam van de wijk van een wijk of buurt."),
+    "wijk_name": ("Wijknaam", "Naam van de wijk van een wijk of buurt."),
+    "wijk_label": (
+        "Wijk",
+        "Gemeente, wijk en wijkcode van een wijk of buurt (wijknamen komen in meer gemeenten voor).",
+    ),
     "province_code": ("Provinciecode", "Provincie waarin de regio ligt."),
     "province_name": ("Provincie", "Naam van de provincie waarin de regio ligt."),
     "riec_code": ("RIEC-code", "RIEC-regio waarin de regio ligt."),

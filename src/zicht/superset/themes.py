@@ -120,10 +120,11 @@ def _wijk_filter(dataset: Dataset, key: str, excluded: tuple[str, ...] = ()) -> 
         f"{key}-wijk",
         "Wijk",
         dataset,
-        "wijk_name",
+        "wijk_label",
         multi=True,
         parents=(f"{key}-gemeente",),
-        description="Wijken van de gekozen gemeenten; op niveau buurt hun buurten.",
+        description="Wijken (gemeente: wijk (code)) van de gekozen gemeenten; op niveau wijk die wijken, "
+        "op niveau buurt hun buurten.",
         excluded_charts=excluded,
         # Listed from the wijk rows: every wijk has one, and row-level security keeps an analyst's list
         # to the wijken they may see.

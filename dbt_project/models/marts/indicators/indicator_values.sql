@@ -351,7 +351,9 @@ select
     regions.gemeente_name,
     -- The wijk of a wijk (itself) or a buurt, for the dashboards' gemeente -> wijk filter.
     case when ranked.region_level = 'wijk' then ranked.region_code else regions.wijk_code end as wijk_code,
-    case when ranked.region_level = 'wijk' then regions.region_name else wijken.region_name end as wijk_name,
+    wijken.region_name as wijk_name,
+    -- Wijk names repeat across gemeenten (and even within one), so the wijk filter lists this label.
+    regions.gemeente_name || ': ' || wijken.region_name || ' (' || wijken.region_code || ')' as wijk_label,
     regions.province_code,
     regions.province_name,
     regions.riec_code,
@@ -412,7 +414,10 @@ left join regions
     and ranked.region_code = regions.region_code
 left join regions as wijken
     on wijken.region_level = 'wijk'
-    and wijken.region_code = regions.wijk_code
+    and wijken.region_code = case
+        when ranked.region_level = 'wijk' then ranked.region_code
+        when ranked.region_level = 'buurt' then regions.wijk_code
+    end
 -- The names travel with every value so that dashboards read one table and join nothing.
 left join {{ ref('int_indicator_catalog') }} as catalog
     on ranked.indicator_code = catalog.indicator_code

@@ -18,6 +18,7 @@ select
     any_value(values.gemeente_name) as gemeente_name,
     any_value(values.wijk_code) as wijk_code,
     any_value(values.wijk_name) as wijk_name,
+    any_value(values.wijk_label) as wijk_label,
     any_value(values.province_code) as province_code,
     any_value(values.province_name) as province_name,
     any_value(values.riec_code) as riec_code,
