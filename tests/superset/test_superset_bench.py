@@ -47,3 +47,18 @@ def test_quick_section_replaces_its_previous_figures_only(tmp_path):
     text = results.read_text()
     assert "national figures" in text and "second run" in text and "first run" not in text
     assert text.count(QUICK_SUPERSET_START) == text.count(QUICK_SUPERSET_END) == 1
+
+
+def test_report_says_how_busy_the_machine_was_and_survives_older_figures():
+    result = _result(4.0, [100.0] * 20)
+    result.machine = {
+        "before": {"load_average_1m": 0.4, "reference_seconds": 0.21},
+        "after": {"load_average_1m": 3.1, "reference_seconds": 0.55},
+    }
+    text = "\n".join(markdown(result, "zicht bench-superset"))
+    assert "before: load average 0.4, reference workload 0.21 s" in text
+    assert "after: load average 3.1, reference workload 0.55 s" in text
+    # figures written before the machine was recorded still load and report
+    older = result.to_json()
+    del older["machine"]
+    assert "reference workload" not in "\n".join(markdown(SupersetBench.from_json(older), "make bench"))

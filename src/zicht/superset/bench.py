@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import duckdb
 import requests
 
+from zicht.machine_load import MachineLoad, machine_load
 from zicht.superset.browser import (
     chart_errors,
     launch_chromium,
@@ -76,6 +77,8 @@ class SupersetBench:
     dashboards: list[DashboardTiming] = field(default_factory=list)
     query_ms: dict[str, list[float]] = field(default_factory=dict)  # request label -> latencies
     query_rounds: int = 0
+    # How busy the shared machine was before and after the measurements (zicht.machine_load).
+    machine: dict[str, dict] = field(default_factory=dict)
 
     def all_latencies(self) -> list[float]:
         return [ms for latencies in self.query_ms.values() for ms in latencies]
@@ -225,10 +228,12 @@ def measure(
 ) -> SupersetBench:
     size, rows = published_facts(env.settings.published_path)
     result = SupersetBench(scale, round(size, 1), rows, setup_seconds, query_rounds=query_rounds)
+    result.machine["before"] = machine_load().to_json()
     print(f"Superset bench ({scale}): {len(bundle_dashboards())} dashboards, {dashboard_rounds} rounds")
     result.dashboards, captured, cookies = _open_dashboards(env, dashboard_rounds)
     print(f"  replaying {len(captured)} chart queries x {query_rounds} rounds", flush=True)
     result.query_ms = _replay(env, captured, cookies, query_rounds)
+    result.machine["after"] = machine_load().to_json()
     return result
 
 
@@ -257,6 +262,17 @@ def _met(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
+def _machine_lines(machine: dict[str, dict]) -> list[str]:
+    if not machine:
+        return []
+    moments = "; ".join(f"{moment}: {MachineLoad(**load).describe()}" for moment, load in machine.items())
+    return [
+        f"The machine (shared, 2 cores) during the run, {moments}. The reference workload takes about "
+        "0.2 s on an idle core; render times of runs on a busier machine are longer.",
+        "",
+    ]
+
+
 def markdown(result: SupersetBench, command: str) -> list[str]:
     """The section of docs/benchmarks.md: setup, per-dashboard render times, query latency."""
     latencies = result.all_latencies()
@@ -270,6 +286,7 @@ def markdown(result: SupersetBench, command: str) -> list[str]:
         "(gunicorn, 2 workers, SQLite metadata, SimpleCache) on a free port; headless Chromium logged in",
         f"as the admin. Set-up: {setup}.",
         "",
+        *_machine_lines(result.machine),
         "Rendered: from opening the dashboard's address until every chart shows data (target at most "
         f"{DASHBOARD_TARGET_SECONDS:.0f} s). First opening: chart data not yet cached; repeats: the "
         "median of the later openings (Superset's data cache answers).",
