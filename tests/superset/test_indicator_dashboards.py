@@ -281,6 +281,8 @@ def test_area_filters_cascade_from_province_and_riec_region_to_gemeente_to_wijk(
         assert set(gemeente["cascadeParentIds"]) == {filters["Provincie"]["id"], filters["RIEC-regio"]["id"]}
         assert wijk["cascadeParentIds"] == [gemeente["id"]], dashboard.path
         assert wijk["targets"][0]["column"]["name"] == "wijk_label"
+        # Some 3,300 wijken nationally, more than the 1,000 a filter lists: typing searches them all.
+        assert wijk["controlValues"]["searchAllOptions"] is True, dashboard.path
         # Listed from the wijk rows, which row-level security limits to the analyst's own region.
         assert wijk["adhoc_filters"] == [where("region_level", "==", "wijk")], dashboard.path
 

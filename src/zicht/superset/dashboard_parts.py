@@ -119,6 +119,9 @@ class NativeFilter:
     parents: tuple[str, ...] = ()
     prefilters: tuple[dict, ...] = ()
     description: str = ""
+    # Superset lists the first NATIVE_FILTER_DEFAULT_ROW_LIMIT (1,000) values; with this, what the
+    # user types is searched among all of them on the server.
+    search_all_values: bool = False
     excluded_charts: tuple[str, ...] = field(default=())  # chart names outside this filter's scope
 
     @property
@@ -139,7 +142,7 @@ class NativeFilter:
                 "enableEmptyFilter": self.required,
                 "defaultToFirstItem": self.first_item_default,
                 "multiSelect": self.multi,
-                "searchAllOptions": False,
+                "searchAllOptions": self.search_all_values,
                 "inverseSelection": False,
                 "sortAscending": not self.newest_first,
             },

@@ -124,7 +124,8 @@ def _wijk_filter(dataset: Dataset, key: str, excluded: tuple[str, ...] = ()) -> 
         multi=True,
         parents=(f"{key}-gemeente",),
         description="Wijken (gemeente: wijk (code)) van de gekozen gemeenten; op niveau wijk die wijken, "
-        "op niveau buurt hun buurten.",
+        "op niveau buurt hun buurten. Typ om in alle wijken te zoeken.",
+        search_all_values=True,  # some 3,300 wijken nationally
         excluded_charts=excluded,
         # Listed from the wijk rows: every wijk has one, and row-level security keeps an analyst's list
         # to the wijken they may see.
