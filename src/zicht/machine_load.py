@@ -1,8 +1,8 @@
 """How busy the machine was while a benchmark ran, so that figures of different runs can be compared.
 
-The machines are shared: the same dashboard took 2.5 s in one run and 5.8 s in another. Next to the
-figures, a benchmark records the load average and the time of a fixed single-threaded workload; when
-that reference takes twice as long, the machine had about half a core less to give.
+The machines are shared: the same dashboard opened in 5.8 s in one run and in 2.6 s in another. Next
+to its figures, a benchmark records the load average and the time of a fixed single-threaded workload,
+which takes longer when other work shares the cores.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ REFERENCE_LOOPS = 2_000_000
 
 
 def reference_workload_seconds(repeats: int = 3) -> float:
-    """Median wall time of a fixed pure-Python loop (about 0.2 s on an idle core of these machines)."""
+    """Median wall time of a fixed pure-Python loop (0.1 s on an idle core of these machines)."""
     timings = []
     for _ in range(repeats):
         started = time.perf_counter()

@@ -267,8 +267,8 @@ def _machine_lines(machine: dict[str, dict]) -> list[str]:
         return []
     moments = "; ".join(f"{moment}: {MachineLoad(**load).describe()}" for moment, load in machine.items())
     return [
-        f"The machine (shared, 2 cores) during the run, {moments}. The reference workload takes about "
-        "0.2 s on an idle core; render times of runs on a busier machine are longer.",
+        f"The machine (shared, 2 cores) during the run, {moments}. The reference workload is a fixed "
+        "single-threaded loop: when it takes longer, the cores were shared, and render times grow with it.",
         "",
     ]
 
