@@ -18,17 +18,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from zicht import bench_airflow
 from zicht.disclosure.bench import all_tables_markdown
 from zicht.disclosure.bench import markdown as disclosure_markdown
+from zicht.machine_load import machine_load
 from zicht.settings import PROJECT_ROOT
 from zicht.superset.bench import SupersetBench
 from zicht.superset.bench import markdown as superset_markdown
 
 RESULTS = PROJECT_ROOT / "docs" / "benchmarks.md"
 SEED = 20261128
-# `zicht bench-superset` keeps its section between these lines; `make bench` rewrites the rest.
-QUICK_SUPERSET_START = "<!-- zicht bench-superset: start -->"
-QUICK_SUPERSET_END = "<!-- zicht bench-superset: end -->"
+# `zicht bench-superset` and `zicht bench-airflow` keep their sections between marker lines, which
+# `make bench` keeps while it rewrites the rest.
+KEPT_SECTIONS = ("bench-airflow", "bench-superset")
+
+
+def section_markers(name: str) -> tuple[str, str]:
+    return f"<!-- zicht {name}: start -->", f"<!-- zicht {name}: end -->"
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,10 @@ def run(results: Path = RESULTS, disclosure_only: Path | None = None) -> list[Me
     env = {**os.environ, "ZICHT_DATA_DIR": str(work), "ZICHT_SCALE": "national", "ZICHT_SEED": str(SEED)}
     steps = DISCLOSURE_STEPS if disclosure_only else STEPS + DISCLOSURE_STEPS
     try:
+        before = machine_load()
         measurements = [_measure(step, code, env) for step, code in steps]
+        after = machine_load()
+        load = f"The machine during the steps, before: {before.describe()}; after: {after.describe()}."
         disclosure = json.loads((work / "disclosure_bench.json").read_text())
         all_tables = json.loads((work / "disclosure_all_tables.json").read_text())
         superset_figures = work / "superset_bench.json"
@@ -155,32 +164,38 @@ def run(results: Path = RESULTS, disclosure_only: Path | None = None) -> list[Me
             shutil.rmtree(work, ignore_errors=True)
     sections = superset_markdown(superset, "make bench") if superset else []
     sections += disclosure_markdown(disclosure) + all_tables_markdown(all_tables)
-    _write(results, measurements, sections, partial=disclosure_only is not None)
+    _write(results, measurements, sections, partial=disclosure_only is not None, load=load)
+    if not disclosure_only:
+        # In a data folder of its own: Airflow lands, builds and publishes everything again.
+        through_airflow = bench_airflow.run("national", SEED)
+        write_section("bench-airflow", bench_airflow.markdown(through_airflow, "make bench"), results)
     return measurements
 
 
-def _quick_superset_section(results: Path) -> list[str]:
-    """The section `zicht bench-superset` wrote last, markers included (none: empty)."""
+def _kept_section(name: str, results: Path) -> list[str]:
+    """The section `zicht <name>` wrote last, markers included (none: empty)."""
     if not results.exists():
         return []
     text = results.read_text()
-    if QUICK_SUPERSET_START not in text or QUICK_SUPERSET_END not in text:
+    start_marker, end_marker = section_markers(name)
+    if start_marker not in text or end_marker not in text:
         return []
-    start, end = text.index(QUICK_SUPERSET_START), text.index(QUICK_SUPERSET_END)
-    return text[start : end + len(QUICK_SUPERSET_END)].splitlines() + [""]
+    start, end = text.index(start_marker), text.index(end_marker)
+    return text[start : end + len(end_marker)].splitlines() + [""]
 
 
-def write_quick_superset_section(lines: list[str], results: Path = RESULTS) -> None:
-    """Put `zicht bench-superset`'s figures into docs/benchmarks.md, replacing its previous ones."""
-    block = "\n".join([QUICK_SUPERSET_START, *lines, QUICK_SUPERSET_END])
+def write_section(name: str, lines: list[str], results: Path = RESULTS) -> None:
+    """Put the figures of `zicht <name>` into docs/benchmarks.md, replacing its previous ones."""
+    start_marker, end_marker = section_markers(name)
+    block = "\n".join([start_marker, *lines, end_marker])
     text = results.read_text() if results.exists() else "# Benchmarks\n"
-    if QUICK_SUPERSET_START in text and QUICK_SUPERSET_END in text:
-        start, end = text.index(QUICK_SUPERSET_START), text.index(QUICK_SUPERSET_END)
-        text = text[:start] + block + text[end + len(QUICK_SUPERSET_END) :]
+    if start_marker in text and end_marker in text:
+        start, end = text.index(start_marker), text.index(end_marker)
+        text = text[:start] + block + text[end + len(end_marker) :]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     results.write_text(text)
-    print(f"wrote the Superset section of {results}")
+    print(f"wrote the {name} section of {results}")
 
 
 def _earlier_rows(results: Path, steps: set[str]) -> tuple[list[str], str]:
@@ -202,7 +217,7 @@ def _earlier_rows(results: Path, steps: set[str]) -> tuple[list[str], str]:
 
 
 def _write(
-    results: Path, measurements: list[Measurement], sections: list[str], partial: bool = False
+    results: Path, measurements: list[Measurement], sections: list[str], partial: bool = False, load: str = ""
 ) -> None:
     lines = [
         "# Benchmarks",
@@ -214,6 +229,7 @@ def _write(
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
         f"({os.cpu_count()} cores, Python {platform.python_version()}).",
         "",
+        *([load, ""] if load else []),
     ]
     earlier = _earlier_rows(results, {m.step for m in measurements}) if partial else ([], "")
     if partial:
@@ -236,6 +252,7 @@ def _write(
         "",
     ]
     lines += sections
-    lines += _quick_superset_section(results)
+    for name in KEPT_SECTIONS:
+        lines += _kept_section(name, results)
     results.write_text("\n".join(lines))
     print(f"wrote {results}")

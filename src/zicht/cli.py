@@ -203,8 +203,21 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_airflow(args: argparse.Namespace) -> int:
+    from zicht.bench import write_section
+    from zicht.bench_airflow import markdown, run
+
+    settings = get_settings()
+    result = run(settings.scale, settings.seed)
+    lines = markdown(result, f"ZICHT_SCALE={settings.scale} zicht bench-airflow")
+    print("\n".join(lines))
+    if args.write:
+        write_section("bench-airflow", lines)
+    return 0
+
+
 def _bench_superset(args: argparse.Namespace) -> int:
-    from zicht.bench import write_quick_superset_section
+    from zicht.bench import write_section
     from zicht.superset.bench import markdown, run_private
 
     settings = get_settings()
@@ -223,7 +236,7 @@ def _bench_superset(args: argparse.Namespace) -> int:
     lines = markdown(result, f"ZICHT_SCALE={settings.scale} {command}")
     print("\n".join(lines))
     if args.write:
-        write_quick_superset_section(lines)
+        write_section("bench-superset", lines)
     return 0
 
 
@@ -340,6 +353,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="only the disclosure-control steps, on the national warehouse already built in DATA_DIR",
     )
     bench.set_defaults(handler=_bench)
+
+    bench_airflow = commands.add_parser(
+        "bench-airflow",
+        help="time the whole pipeline through Airflow (make demo up to the publication), fresh data folder",
+    )
+    bench_airflow.add_argument(
+        "--write", action="store_true", help="put the figures into docs/benchmarks.md (its own section)"
+    )
+    bench_airflow.set_defaults(handler=_bench_airflow)
 
     bench_superset = commands.add_parser(
         "bench-superset",

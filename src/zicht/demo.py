@@ -64,15 +64,15 @@ def stop_demo() -> None:
 INGEST_DAGS = ["zicht_cbs_ingest", "zicht_extract_ingest"]
 
 
-def bring_up() -> None:
+def deliver_inputs() -> None:
+    """What the outside world would deliver: the synthetic Netherlands behind the local CBS server,
+    the wijk- en buurtkaart, and the KvK, OM and herindeling extracts in data/inbox/."""
     from zicht.extracts.inbox import drop_into_inboxes
     from zicht.shapes.land import drop_synthetic_kaart
-    from zicht.superset import setup_superset, start_superset
     from zicht.synth import generate
     from zicht.synth.extract_files import generate_extracts
 
     settings = get_settings()
-    _use_local_cbs()
     with step(f"generate the synthetic Netherlands ({settings.scale}, seed {settings.seed})"):
         generate(settings.scale, settings.seed, settings.synthetic_dir)
         drop_synthetic_kaart(settings)
@@ -81,6 +81,11 @@ def bring_up() -> None:
             settings.scale, settings.seed, settings.synthetic_dir, settings.synthetic_dir / "extracts"
         )
         drop_into_inboxes(extracts, settings)
+
+
+def run_pipeline_in_airflow() -> list[dict]:
+    """Start the local CBS server and Airflow, and wait until the ingests and the build, gate and
+    publication they schedule are done. Returns the Airflow runs; raises without a publication."""
     with step(f"start the local CBS OData server on 127.0.0.1:{CBS_PORT}"):
         start_cbs_server()
     with step("migrate the Airflow metadata database (SQLite)"):
@@ -96,6 +101,15 @@ def bring_up() -> None:
             raise RuntimeError(f"the pipeline ended without a publication: {airflow_runtime.api_url('/')}")
         for task, seconds in airflow_runtime.task_durations(runs):
             print(f"    {task}: {seconds:.1f} s", flush=True)
+    return runs
+
+
+def bring_up() -> None:
+    from zicht.superset import setup_superset, start_superset
+
+    _use_local_cbs()
+    deliver_inputs()
+    run_pipeline_in_airflow()
     with step("set up Superset and import the dashboards"):
         for superset_step, seconds in setup_superset().items():
             print(f"    {superset_step}: {seconds:.1f} s", flush=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from zicht.bench import QUICK_SUPERSET_END, QUICK_SUPERSET_START, write_quick_superset_section
+from zicht.bench import section_markers, write_section
 from zicht.superset.bench import DashboardTiming, SupersetBench, bundle_dashboards, markdown, percentile
 from zicht.superset.bundle import read_bundle
 
@@ -42,11 +42,12 @@ def test_report_says_which_target_is_missed():
 def test_quick_section_replaces_its_previous_figures_only(tmp_path):
     results = tmp_path / "benchmarks.md"
     results.write_text("# Benchmarks\n\nnational figures\n")
-    write_quick_superset_section(["first run"], results)
-    write_quick_superset_section(["second run"], results)
+    write_section("bench-superset", ["first run"], results)
+    write_section("bench-superset", ["second run"], results)
     text = results.read_text()
     assert "national figures" in text and "second run" in text and "first run" not in text
-    assert text.count(QUICK_SUPERSET_START) == text.count(QUICK_SUPERSET_END) == 1
+    start, end = section_markers("bench-superset")
+    assert text.count(start) == text.count(end) == 1
 
 
 def test_report_says_how_busy_the_machine_was_and_survives_older_figures():
