@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zicht.machine_load as machine_load_module
-from zicht.machine_load import MachineLoad, machine_load, reference_workload_seconds
+from zicht.machine_load import MachineLoad, describe_moments, machine_load, reference_workload_seconds
 
 
 def test_the_reference_workload_grows_with_its_size(monkeypatch):
@@ -20,3 +20,14 @@ def test_machine_load_records_the_load_average_and_round_trips_as_json():
     assert load.load_average_1m >= 0 and load.reference_seconds > 0
     assert MachineLoad(**load.to_json()) == load
     assert load.describe().startswith("load average ")
+
+
+def test_moments_are_described_in_the_order_they_were_recorded():
+    moments = {
+        "before": MachineLoad(0.4, 0.1).to_json(),
+        "after": MachineLoad(2.0, 0.25).to_json(),
+    }
+    assert describe_moments(moments) == (
+        "before: load average 0.4, reference workload 0.10 s; "
+        "after: load average 2.0, reference workload 0.25 s"
+    )

@@ -21,7 +21,7 @@ from pathlib import Path
 from zicht import bench_airflow
 from zicht.disclosure.bench import all_tables_markdown
 from zicht.disclosure.bench import markdown as disclosure_markdown
-from zicht.machine_load import machine_load
+from zicht.machine_load import describe_moments, machine_load
 from zicht.settings import PROJECT_ROOT
 from zicht.superset.bench import SupersetBench
 from zicht.superset.bench import markdown as superset_markdown
@@ -147,10 +147,10 @@ def run(results: Path = RESULTS, disclosure_only: Path | None = None) -> list[Me
     env = {**os.environ, "ZICHT_DATA_DIR": str(work), "ZICHT_SCALE": "national", "ZICHT_SEED": str(SEED)}
     steps = DISCLOSURE_STEPS if disclosure_only else STEPS + DISCLOSURE_STEPS
     try:
-        before = machine_load()
+        machine = {"before": machine_load().to_json()}
         measurements = [_measure(step, code, env) for step, code in steps]
-        after = machine_load()
-        load = f"The machine during the steps, before: {before.describe()}; after: {after.describe()}."
+        machine["after"] = machine_load().to_json()
+        load = f"The machine during the steps, {describe_moments(machine)}."
         disclosure = json.loads((work / "disclosure_bench.json").read_text())
         all_tables = json.loads((work / "disclosure_all_tables.json").read_text())
         superset_figures = work / "superset_bench.json"

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from zicht.machine_load import MachineLoad, machine_load
+from zicht.machine_load import describe_moments, machine_load
 
 PIPELINE_TARGET_SECONDS = 600.0
 PUBLISH_DAG = "zicht_publish"
@@ -89,19 +89,15 @@ def measure_here() -> AirflowBench:
     if busy:
         raise RuntimeError(f"port(s) {busy} in use: stop the demo first (make stop)")
     before = machine_load().to_json()
-    demo._use_local_cbs()
+    demo.use_local_cbs()
     started = time.perf_counter()
     demo.deliver_inputs()
     inputs_seconds = time.perf_counter() - started
-    services_started = time.perf_counter()
     try:
-        demo.start_cbs_server()
-        airflow_runtime.migrate()
-        since = airflow_runtime.utc_stamp()
-        demo.start_airflow()
-        services_seconds = time.perf_counter() - services_started
-        runs = airflow_runtime.wait_until_settled(demo.INGEST_DAGS, since)
-        tasks = airflow_runtime.task_durations(runs)
+        started = time.perf_counter()
+        since = demo.start_pipeline_services()
+        services_seconds = time.perf_counter() - started
+        runs, tasks = demo.await_publication(since)
     finally:
         demo.stop_all()
     seconds, per_run = pipeline_span(runs)
@@ -136,9 +132,7 @@ def _slowest(task: tuple[str, float]) -> float:
 
 def markdown(result: AirflowBench, command: str) -> list[str]:
     met = "yes" if result.pipeline_seconds <= PIPELINE_TARGET_SECONDS else "**no**"
-    machine = "; ".join(
-        f"{moment}: {MachineLoad(**load).describe()}" for moment, load in result.machine.items()
-    )
+    machine = describe_moments(result.machine)
     lines = [
         f"## The whole pipeline through Airflow ({result.scale} scale)",
         "",
@@ -155,13 +149,12 @@ def markdown(result: AirflowBench, command: str) -> list[str]:
         f"| **pipeline: first DAG run start -> publication run end** (Airflow's own record; at most "
         f"{PIPELINE_TARGET_SECONDS / 60:.0f} min) | {result.pipeline_seconds:.1f} s | {met} |",
         "",
-        "DAG runs, in start order: "
+        "DAG runs, in start order (start to end, time waiting for a slot or another run included): "
         + "; ".join(
             f"{run['dag_id']} {run['seconds']:.1f} s" if run["seconds"] is not None else f"{run['dag_id']} -"
             for run in result.dag_runs
         )
-        + ". A build run of a second or two is one that skipped: the first ingest to finish schedules it "
-        "before the other source has landed.",
+        + ".",
         "",
         "Slowest tasks: "
         + "; ".join(

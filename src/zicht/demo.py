@@ -16,7 +16,7 @@ SERVICES = ("superset", "airflow", "cbs-odata")
 DEMO = "demo"  # the foreground `zicht demo` itself, so that `make stop` can find it
 
 
-def _use_local_cbs() -> None:
+def use_local_cbs() -> None:
     """The demo has no internet: the synthetic Netherlands stands in for CBS."""
     os.environ["ZICHT_CBS_HOST"] = f"127.0.0.1:{CBS_PORT}"
     os.environ["ZICHT_CBS_HTTPS"] = "false"
@@ -83,9 +83,9 @@ def deliver_inputs() -> None:
         drop_into_inboxes(extracts, settings)
 
 
-def run_pipeline_in_airflow() -> list[dict]:
-    """Start the local CBS server and Airflow, and wait until the ingests and the build, gate and
-    publication they schedule are done. Returns the Airflow runs; raises without a publication."""
+def start_pipeline_services() -> str:
+    """Start the local CBS server and Airflow; returns the UTC stamp taken before Airflow started,
+    from which its runs are awaited."""
     with step(f"start the local CBS OData server on 127.0.0.1:{CBS_PORT}"):
         start_cbs_server()
     with step("migrate the Airflow metadata database (SQLite)"):
@@ -93,23 +93,30 @@ def run_pipeline_in_airflow() -> list[dict]:
     since = airflow_runtime.utc_stamp()
     with step("start Airflow (standalone) on 127.0.0.1:8080"):
         start_airflow()
+    return since
+
+
+def await_publication(since: str) -> tuple[list[dict], list[tuple[str, float]]]:
+    """Wait until the ingests and the build, gate and publication they schedule are done. Returns
+    the Airflow runs and the duration of each task; raises when no publication came of them."""
     with step("run the pipeline in Airflow: ingest -> dbt build -> quality gate -> publish"):
         # Both ingest DAGs run on a clock and start when Airflow does; the wait triggers one itself
         # only if it has not. The build waits for the CBS tables and the herindeling table.
         runs = airflow_runtime.wait_until_settled(INGEST_DAGS, since)
         if not any(run["dag_id"] == "zicht_publish" and run["state"] == "success" for run in runs):
             raise RuntimeError(f"the pipeline ended without a publication: {airflow_runtime.api_url('/')}")
-        for task, seconds in airflow_runtime.task_durations(runs):
+        durations = airflow_runtime.task_durations(runs)
+        for task, seconds in durations:
             print(f"    {task}: {seconds:.1f} s", flush=True)
-    return runs
+    return runs, durations
 
 
 def bring_up() -> None:
     from zicht.superset import setup_superset, start_superset
 
-    _use_local_cbs()
+    use_local_cbs()
     deliver_inputs()
-    run_pipeline_in_airflow()
+    await_publication(start_pipeline_services())
     with step("set up Superset and import the dashboards"):
         for superset_step, seconds in setup_superset().items():
             print(f"    {superset_step}: {seconds:.1f} s", flush=True)

@@ -41,3 +41,8 @@ class MachineLoad:
 
 def machine_load() -> MachineLoad:
     return MachineLoad(round(os.getloadavg()[0], 2), reference_workload_seconds())
+
+
+def describe_moments(moments: dict[str, dict]) -> str:
+    """'before: load average 0.4, reference workload 0.10 s; after: ...' from recorded loads."""
+    return "; ".join(f"{moment}: {MachineLoad(**load).describe()}" for moment, load in moments.items())

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import duckdb
 import requests
 
-from zicht.machine_load import MachineLoad, machine_load
+from zicht.machine_load import describe_moments, machine_load
 from zicht.superset.browser import (
     chart_errors,
     launch_chromium,
@@ -265,10 +265,10 @@ def _met(ok: bool) -> str:
 def _machine_lines(machine: dict[str, dict]) -> list[str]:
     if not machine:
         return []
-    moments = "; ".join(f"{moment}: {MachineLoad(**load).describe()}" for moment, load in machine.items())
     return [
-        f"The machine (shared, 2 cores) during the run, {moments}. The reference workload is a fixed "
-        "single-threaded loop: when it takes longer, the cores were shared, and render times grow with it.",
+        f"The machine (shared, 2 cores) during the run, {describe_moments(machine)}. The reference "
+        "workload is a fixed single-threaded loop: when it takes longer, the cores were shared, and render "
+        "times grow with it.",
         "",
     ]
 
