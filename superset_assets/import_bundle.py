@@ -5,7 +5,8 @@ Run with Superset's own interpreter (SUPERSET_CONFIG_PATH set):
 
 Why not `superset import-dashboards`: it overwrites only the dashboards and keeps an existing
 database, dataset or chart as it was, so a changed data path or dataset would never arrive.
-This uses the command behind `POST /api/v1/assets/import/`, which overwrites everything.
+This uses the command behind `POST /api/v1/assets/import/`, which overwrites everything, and then
+removes the datasets earlier bundles imported that the bundle no longer has (--retire).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", help="ZIP with one top folder holding metadata.yaml and the assets")
     parser.add_argument("--username", default="admin", help="owner of the imported assets")
+    parser.add_argument(
+        "--retire",
+        action="append",
+        default=[],
+        metavar="UUID",
+        help="a dataset earlier bundles imported: removed unless a chart still reads it (repeatable)",
+    )
     args = parser.parse_args()
 
     from superset.app import create_app
@@ -45,8 +53,31 @@ def main() -> int:
                 # The validation messages say which file and field is wrong; the bare error does not.
                 print(f"import failed: {exc.normalized_messages()}", file=sys.stderr)
                 return 1
-        print(f"imported {len(contents) - 1} assets from {args.bundle}")
+            print(f"imported {len(contents) - 1} assets from {args.bundle}")
+            _remove_retired_datasets(args.retire)
     return 0
+
+
+def _remove_retired_datasets(uuids: list[str]) -> None:
+    """Datasets the dashboards no longer use leave an upgraded Superset, unless a chart (one a user
+    made, say) still reads them: that one is kept and named."""
+    from uuid import UUID
+
+    from superset.commands.dataset.delete import DeleteDatasetCommand
+    from superset.connectors.sqla.models import SqlaTable
+    from superset.models.slice import Slice
+
+    from superset import db
+
+    retired = db.session.query(SqlaTable).filter(SqlaTable.uuid.in_([UUID(u) for u in uuids])).all()
+    for dataset in retired:
+        readers = db.session.query(Slice).filter_by(datasource_type="table", datasource_id=dataset.id).count()
+        if readers:
+            print(f"kept retired dataset {dataset.table_name}: {readers} chart(s) still read it")
+            continue
+        name = dataset.table_name
+        DeleteDatasetCommand([dataset.id]).run()
+        print(f"removed retired dataset {name}")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,14 @@ from zicht.superset.bundle import read_bundle
 from zicht.superset.dashboard_parts import where
 from zicht.superset.indicator_datasets import (
     ASSET_NAMESPACE,
+    RETIRED_DATASETS,
     SUPPRESSION_REASONS_NL,
     UNPUBLISHED_INDEX,
     contract_columns,
     datasets,
     indicator_map_dataset,
     indicator_values_dataset,
+    retired_dataset_uuids,
 )
 from zicht.superset.themes import (
     CONTEXT_THEMES,
@@ -327,3 +329,11 @@ def test_exposures_name_every_generated_dashboard():
     assert [e["url"].rstrip("/").rsplit("/", 1)[1] for e in exposures] == [d.slug for d in dashboards()]
     for exposure in exposures:
         assert exposure["depends_on"] and all(ref.startswith("ref('") for ref in exposure["depends_on"])
+
+
+def test_a_retired_dataset_is_no_dataset_of_the_bundle(bundle):
+    # Setup removes the retired datasets from Superset: one the bundle still has must never be among them.
+    bundle_uuids = {config["uuid"] for path, config in bundle.items() if path.startswith("datasets/")}
+    bundle_names = {config["table_name"] for path, config in bundle.items() if path.startswith("datasets/")}
+    assert retired_dataset_uuids() and not set(retired_dataset_uuids()) & bundle_uuids
+    assert not set(RETIRED_DATASETS) & bundle_names

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import zipfile
 
 import duckdb
 import pytest
 import requests
+import yaml
 from superset_helpers import CHROMIUM, CHROMIUM_FLAGS, api_session, fail_with_log, log_in
 
 from zicht.settings import PROJECT_ROOT
 from zicht.superset import setup_superset
 from zicht.superset.browser import CHART_HOLDER, ERROR_STATE, wait_until_charts_settled
-from zicht.superset.bundle import read_bundle
-from zicht.superset.environment import SupersetEnvironment
+from zicht.superset.bundle import BUNDLE_ROOT_FOLDER, bundle_targets, read_bundle, render_bundle
+from zicht.superset.environment import IMPORT_SCRIPT, SupersetEnvironment
+from zicht.superset.indicator_datasets import RETIRED_DATASETS, asset_uuid
 
 pytestmark = pytest.mark.slow
 
@@ -164,10 +168,45 @@ def test_dashboard_renders_published_numbers(superset):
     assert SCREENSHOT.stat().st_size > 10_000
 
 
-def test_setup_is_repeatable(superset):
-    """A second setup (server still running) overwrites in place: no 'already exists', no duplicates."""
+def _import_a_retired_dataset(env: SupersetEnvironment, tmp_path) -> None:
+    """What an installation set up with an earlier bundle still has: a dataset the bundle dropped."""
+    rendered = render_bundle(bundle_targets(env.settings))
+    dataset = yaml.safe_load(rendered["datasets/zicht_published/indicator_values.yaml"])
+    retired = {
+        **dataset,
+        "table_name": RETIRED_DATASETS[0],
+        "uuid": asset_uuid("dataset", RETIRED_DATASETS[0]),
+        "sql": "SELECT * FROM main.indicator_values",
+    }
+    files = {
+        "metadata.yaml": rendered["metadata.yaml"],
+        "databases/zicht_published.yaml": rendered["databases/zicht_published.yaml"],
+        f"datasets/zicht_published/{RETIRED_DATASETS[0]}.yaml": yaml.safe_dump(retired),
+    }
+    archive = tmp_path / "earlier_bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for relative, text in files.items():
+            bundle.writestr(f"{BUNDLE_ROOT_FOLDER}/{relative}", text)
+    subprocess.run([str(env.python_bin), str(IMPORT_SCRIPT), str(archive)], env=env.process_env(), check=True)
+
+
+def _dataset_names(env: SupersetEnvironment, session: requests.Session) -> set[str]:
+    query = json.dumps({"columns": ["table_name"], "page_size": 100})
+    response = session.get(f"{env.base_url}/api/v1/dataset/", params={"q": query}, timeout=60)
+    assert response.status_code == 200, response.text[:500]
+    return {dataset["table_name"] for dataset in response.json()["result"]}
+
+
+def test_setup_is_repeatable(superset, tmp_path):
+    """A second setup (server still running) overwrites in place: no 'already exists', no duplicates,
+    and a dataset an earlier bundle imported and this one dropped is gone."""
+    _import_a_retired_dataset(superset, tmp_path)
+    session = api_session(superset)
+    assert RETIRED_DATASETS[0] in _dataset_names(superset, session)
     setup_superset(superset)
     session = api_session(superset)
+    bundle_datasets = {c["table_name"] for path, c in read_bundle().items() if path.startswith("datasets/")}
+    assert _dataset_names(superset, session) == bundle_datasets
     charts = _chart_ids_by_uuid(superset, session)
     bundle_charts = {c["uuid"] for path, c in read_bundle().items() if path.startswith("charts/")}
     assert set(charts) == bundle_charts

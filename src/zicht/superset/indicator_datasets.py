@@ -181,6 +181,15 @@ def asset_uuid(kind: str, name: str) -> str:
     return str(uuid.uuid5(ASSET_NAMESPACE, f"{kind}:{name}"))
 
 
+# Datasets earlier bundles imported that the dashboards no longer read (they became the published
+# tables themselves); setup removes them from an existing Superset.
+RETIRED_DATASETS = ("indicator_values_with_catalog", "signal_map_with_regions")
+
+
+def retired_dataset_uuids() -> list[str]:
+    return [asset_uuid("dataset", name) for name in RETIRED_DATASETS]
+
+
 @cache
 def contract_columns() -> dict[str, dict[str, str]]:
     """Model -> column -> Superset type, from the dbt contracts of the indicator marts and the

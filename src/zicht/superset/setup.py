@@ -18,6 +18,7 @@ from zicht.superset.environment import (
     admin_credentials,
     superset_environment,
 )
+from zicht.superset.indicator_datasets import retired_dataset_uuids
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
                     str(bundle_zip),
                     "--username",
                     admin_credentials().username,
+                    *[arg for uuid in retired_dataset_uuids() for arg in ("--retire", uuid)],
                 ],
                 "import bundle",
             ),
