@@ -126,10 +126,6 @@ def run(scale: str = "national", seed: int | None = None, out: Path | None = Non
     return result
 
 
-def _slowest(task: tuple[str, float]) -> float:
-    return -task[1]
-
-
 def markdown(result: AirflowBench, command: str) -> list[str]:
     met = "yes" if result.pipeline_seconds <= PIPELINE_TARGET_SECONDS else "**no**"
     machine = describe_moments(result.machine)
