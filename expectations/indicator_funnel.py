@@ -1,14 +1,17 @@
 """Suite for the published mart ``indicator_funnel``: the funnel plots as the dashboards draw them.
 
 The table shows nothing of its own: its points are the assessed rows of indicator_values and its lines
-the rows of indicator_funnel_limits, each line once for every (province, RIEC region) pair of the
-gemeenten. The rules check exactly that, against the marts published beside it.
+the rows of indicator_funnel_limits, each wijk and buurt line once for every (province, RIEC region)
+pair of the gemeenten, each line above once. The rules check exactly that, against the marts
+published beside it.
 """
 
 from __future__ import annotations
 
 import great_expectations as gx
 from great_expectations.expectations import Expectation
+
+from zicht import row_scope
 
 DATASET = "indicator_funnel"
 SERIES_KINDS = ["regio", "grens"]
@@ -20,13 +23,16 @@ POINT_VALUES = (
 LINE_KEY = ("period_year", "region_level", "indicator_code", "breakdown_code", "grid_point")
 LINE_VALUES = ("theme_code", "expected", "lower_95", "upper_95", "lower_998", "upper_998")
 INDICATOR_VALUES = "marts.indicator_values"
+# The levels whose lines are repeated per (province, RIEC region) pair, as row-level security needs.
+DETAIL_LEVELS = ", ".join(f"'{level}'" for level in row_scope.DETAIL_LEVELS)
 FUNNEL_LIMITS = "marts.indicator_funnel_limits"
 
 
 def _unmatched(drawn: str, source: str, key: tuple[str, ...], values: tuple[str, ...]) -> str:
     """Rows of `drawn` and `source` (subqueries aliased d and s) that find no equal row in the other:
     a full join on the key, then every value compared (a hash join, not a sort of every column)."""
-    on = " AND ".join(f"d.{column} = s.{column}" for column in key)
+    # NULL matches NULL: the lines above wijk level carry no province or RIEC region.
+    on = " AND ".join(f"d.{column} IS NOT DISTINCT FROM s.{column}" for column in key)
     differs = " OR ".join(f"d.{column} IS DISTINCT FROM s.{column}" for column in values)
     return f"""
         SELECT {", ".join(f"coalesce(d.{c}, s.{c}) AS {c}" for c in key)},
@@ -52,8 +58,9 @@ def points_query() -> str:
 
 
 def lines_query() -> str:
-    """Lines that are not a row of indicator_funnel_limits with its names, limits that lack their line
-    for some (province, RIEC region) pair of the gemeenten, and lines whose limits differ."""
+    """Lines that are not a row of indicator_funnel_limits with its names, wijk and buurt limits that
+    lack their line for some (province, RIEC region) pair of the gemeenten, limits above that are not
+    drawn exactly once without a pair, and lines whose limits differ."""
     names = (
         f"SELECT DISTINCT indicator_code, indicator_name, breakdown_code, breakdown_name "
         f"FROM {INDICATOR_VALUES} WHERE region_level = 'nederland'"
@@ -68,7 +75,7 @@ def lines_query() -> str:
             names.indicator_name, names.breakdown_name, areas.province_code, areas.riec_code
         FROM {FUNNEL_LIMITS} AS limits
         JOIN ({names}) AS names USING (indicator_code, breakdown_code)
-        CROSS JOIN ({areas}) AS areas
+        LEFT JOIN ({areas}) AS areas ON limits.region_level IN ({DETAIL_LEVELS})
     """
     drawn = f"SELECT {', '.join((*key, *values))} FROM {{batch}} WHERE series_kind = 'grens'"
     return _unmatched(drawn, source, key, values)
@@ -121,8 +128,8 @@ def build() -> list[Expectation]:
         ge.UnexpectedRowsExpectation(
             unexpected_rows_query=lines_query(),
             description=(
-                "The lines are exactly indicator_funnel_limits, once for every province and RIEC region "
-                "pair of the gemeenten."
+                "The lines are exactly indicator_funnel_limits: of wijken and buurten once for every "
+                "province and RIEC region pair of the gemeenten, above that once."
             ),
         ),
     ]

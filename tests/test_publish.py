@@ -41,6 +41,13 @@ DISCLOSURE_CELLS = [
     ("buurt", "BU03", "safe", None, 0.0, None, None),
 ]
 UNPUBLISHED_IN_WITHHELD_YEAR = "BU03"
+# (province, RIEC region) of each region: two buurten in one region, one in another.
+REGION_OF = {
+    "GM0001": ("PV20", "RIEC01"),
+    "BU01": ("PV20", "RIEC01"),
+    "BU02": ("PV20", "RIEC01"),
+    "BU03": ("PV21", "RIEC02"),
+}
 
 
 def _disclosure_rows(year, *, dominance=False, passed=True):
@@ -64,7 +71,7 @@ def _write_indicator_marts(warehouse):
     warehouse.execute(
         "create table marts.indicator_values (period_year integer, region_level varchar, "
         "region_code varchar, indicator_code varchar, breakdown_code varchar, numerator double, "
-        "denominator double)"
+        "denominator double, province_code varchar, riec_code varchar)"
     )
     for year in (PUBLISHED_YEAR, WITHHELD_YEAR):
         for level, code, status, *_ in DISCLOSURE_CELLS:
@@ -79,7 +86,8 @@ def _write_indicator_marts(warehouse):
             # A suppressed count is published empty; the others with their count.
             count = None if status in ("primary", "secondary") else 20.0
             warehouse.execute(
-                "insert into marts.indicator_values values (?, ?, ?, ?, ?, ?, 10000.0)", [*key, count]
+                "insert into marts.indicator_values values (?, ?, ?, ?, ?, ?, 10000.0, ?, ?)",
+                [*key, count, *REGION_OF.get(code, (None, None))],
             )
 
 
@@ -444,3 +452,62 @@ def test_after_a_rollback_the_health_check_reports_the_live_release_not_the_newe
     release, findings = collect_publication(settings, get_ops_settings(), datetime.now(UTC))
     assert release.release_id == first.release_id
     assert any(finding.details.get("release_id") == first.release_id for finding in findings)
+
+
+def _scoped_codes(settings, scope):
+    path = settings.published_dir / "scoped" / scope / "zicht.duckdb"
+    with duckdb.connect(str(path), read_only=True) as scoped:
+        return sorted(
+            (year, code)
+            for year, code in scoped.execute(
+                "select period_year, region_code from indicator_values"
+            ).fetchall()
+        )
+
+
+def test_each_region_scope_gets_a_file_of_its_own_rows(settings):
+    publish(DATASETS, gate_run_id="gate-1", settings=settings)
+    scoped = settings.published_dir / "scoped"
+    assert sorted(path.name for path in scoped.iterdir()) == [
+        "PV20",
+        "PV21",
+        "RIEC01",
+        "RIEC02",
+        "geen-regio",
+    ]
+    years = (WITHHELD_YEAR, PUBLISHED_YEAR)
+    gemeente = [(year, "GM0001") for year in years]
+    in_riec01 = sorted([*gemeente, *((y, c) for y in years for c in ("BU01", "BU02"))])
+    assert _scoped_codes(settings, "RIEC01") == _scoped_codes(settings, "PV20") == in_riec01
+    assert _scoped_codes(settings, "RIEC02") == sorted([*gemeente, (PUBLISHED_YEAR, "BU03")])
+    assert _scoped_codes(settings, "geen-regio") == gemeente
+    # A table without regions is in every scope's file whole.
+    for scope in ("RIEC01", "geen-regio"):
+        path = scoped / scope / "zicht.duckdb"
+        assert _tables(path) == _tables(settings.published_path)
+        with duckdb.connect(str(path), read_only=True) as connection:
+            assert connection.execute("select count(*) from region_population").fetchone()[0] == 1
+    live = json.loads((settings.published_dir / "live.json").read_text())
+    assert set(live["scoped_sha256"]) == {"PV20", "PV21", "RIEC01", "RIEC02", "geen-regio"}
+
+
+def test_a_rollback_cuts_the_scope_files_of_the_release_it_makes_live(settings):
+    first, _ = _publish_two(settings)
+    _execute(settings, "delete from marts.indicator_values where region_code = 'BU03'")
+    publish(DATASETS, gate_run_id="gate-2", settings=settings)
+    assert not (settings.published_dir / "scoped" / "RIEC02").exists(), "a scope without rows is removed"
+    rollback(first.release_id, settings=settings)
+    assert _scoped_codes(settings, "RIEC02") == sorted(
+        [(WITHHELD_YEAR, "GM0001"), (PUBLISHED_YEAR, "GM0001"), (PUBLISHED_YEAR, "BU03")]
+    )
+
+
+def test_a_regional_table_that_cannot_be_scoped_is_not_published(settings):
+    publish(DATASETS, gate_run_id="gate-1", settings=settings)
+    _execute(settings, "alter table marts.indicator_values drop column riec_code")
+    with pytest.raises(ReleaseRefused, match="indicator_values has regions but no riec_code"):
+        publish(DATASETS, gate_run_id="gate-2", settings=settings)
+    assert len(list_releases(settings)) == 1
+    assert _scoped_codes(settings, "RIEC02") == sorted(
+        [(WITHHELD_YEAR, "GM0001"), (PUBLISHED_YEAR, "GM0001"), (PUBLISHED_YEAR, "BU03")]
+    )

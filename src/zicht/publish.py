@@ -30,6 +30,8 @@ import duckdb
 
 from zicht.landing import retrieval_stamp, sha256_file
 from zicht.release_audit import ReleaseRefused, release_refusals, write_release_evidence
+from zicht.row_scope import SCOPED_DIR
+from zicht.scoped_files import SCOPE_FILE, ScopedFileError, scope_names, write_scoped_files
 from zicht.settings import Settings, get_settings
 
 MARTS_SCHEMA = "marts"
@@ -143,6 +145,10 @@ def publish(
         # Checked before the release exists: a failed audit may pin a suppressed cell down, and such
         # an audit is not kept beside the publications (zicht.release_audit).
         refusals = release_refusals(asdict(release))
+        try:
+            scope_names(building_dir / RELEASE_FILE)  # every regional table can be cut per region
+        except ScopedFileError as error:
+            refusals.append(str(error))
         if refusals:
             raise ReleaseRefused(
                 "; ".join(refusals) + f"; nothing published from {settings.warehouse_path}, "
@@ -167,6 +173,37 @@ def make_live(release_file: Path, live_path: Path) -> None:
     shutil.copyfile(release_file, incoming)
     incoming.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     os.replace(incoming, live_path)
+
+
+def scoped_dir(settings: Settings) -> Path:
+    """The live file of each region scope: <published>/scoped/<scope>/zicht.duckdb (zicht.scoped_files)."""
+    return settings.published_dir / SCOPED_DIR
+
+
+def make_scoped_files_live(release_file: Path, settings: Settings) -> dict[str, str]:
+    """Write the scope files of a (verified) release file and swap each in; returns their sha256 by scope.
+
+    They are derived from the release file, not kept in the release: the same rows, cut per region,
+    every time the release is made live. Scopes the release no longer has are removed.
+    """
+    live_dir = scoped_dir(settings)
+    building = settings.published_dir / f".{SCOPED_DIR}-incoming"
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        written = write_scoped_files(release_file, building)
+        digests = {}
+        for scope, path in written.items():
+            path.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+            target = live_dir / scope / SCOPE_FILE
+            target.parent.mkdir(parents=True, exist_ok=True)
+            digests[scope] = sha256_file(path)
+            os.replace(path, target)
+        for stale in sorted(live_dir.iterdir()):
+            if stale.name not in written:
+                shutil.rmtree(stale)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return digests
 
 
 def read_release(release_id: str, settings: Settings | None = None) -> Release:
@@ -228,7 +265,9 @@ def make_release_live(
     with _live_lock(settings):
         release = verify_release(release_id, settings)
         previous = live_release_id(settings)
-        make_live(releases_dir(settings) / release_id / RELEASE_FILE, settings.published_path)
+        release_file = releases_dir(settings) / release_id / RELEASE_FILE
+        scoped = make_scoped_files_live(release_file, settings)
+        make_live(release_file, settings.published_path)
         record = {
             "at": datetime.now(UTC).isoformat(),
             "action": action,
@@ -236,6 +275,7 @@ def make_release_live(
             "from_release": previous,
             "to_release": release_id,
             "sha256": release.sha256,
+            "scoped_sha256": scoped,
         }
         _write_atomically(live_pointer_path(settings), json.dumps(record, indent=2))
         with open(live_history_path(settings), "a") as history:

@@ -234,10 +234,10 @@ def _indicator_marts(connection: duckdb.DuckDBPyConnection) -> None:
             ]
         ]
     )
-    # The funnel as the dashboards draw it: no assessed region (no points), each line once for the one
-    # (province, RIEC region) pair of the gemeenten.
-    line = {"series_kind": "grens", "region_code": None, "region_name": None, "province_code": "PV20",
-            "riec_code": "RIEC01", "indicator_name": harddrugs.name_nl, "breakdown_name": "Totaal",
+    # The funnel as the dashboards draw it: no assessed region (no points), each gemeente line once,
+    # without a province or RIEC region (only wijk and buurt lines are repeated per pair).
+    line = {"series_kind": "grens", "region_code": None, "region_name": None, "province_code": None,
+            "riec_code": None, "indicator_name": harddrugs.name_nl, "breakdown_name": "Totaal",
             "ratio": None, "significance_adjusted": None}  # fmt: skip
     limits_only = ["denominator", "is_overdispersed", "variance_inflation", "between_region_variance"]
     drawn = pd.DataFrame(

@@ -4,10 +4,12 @@
 -- reach both by column name. Nothing here is new: the points are rows of indicator_values, the lines
 -- rows of indicator_funnel_limits.
 --
--- Row-level security in Superset keeps a RIEC or provincial analyst's wijk and buurt rows to their own
--- region, by province_code and riec_code. The lines hold no region's figure, so each is repeated for
--- every (province, RIEC region) pair of the gemeenten: every analyst keeps every line, and the chart's
--- MIN and MAX of the limits are unchanged by the copies.
+-- Row-level security in Superset (and the published file of each region scope) keeps a RIEC or
+-- provincial analyst's wijk and buurt rows to their own region, by province_code and riec_code. The
+-- lines hold no region's figure, so each wijk and buurt line is repeated for every (province, RIEC
+-- region) pair of the gemeenten: every analyst keeps every line, and the chart's MIN and MAX of the
+-- limits are unchanged by the copies. Lines of gemeenten and up reach every analyst as they are: once,
+-- without a province or RIEC region.
 with assessed as (
     select * from {{ ref('indicator_values') }}
     where significance is not null
@@ -74,4 +76,5 @@ from {{ ref('indicator_funnel_limits') }} as limits
 inner join names
     on limits.indicator_code = names.indicator_code
     and limits.breakdown_code = names.breakdown_code
-cross join areas
+left join areas
+    on limits.region_level in ('wijk', 'buurt')
