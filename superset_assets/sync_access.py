@@ -40,13 +40,14 @@ def _sync_role(security_manager, name: str, permission_views: list) -> object:
     return role
 
 
-def _sync_rule(db, rule: dict, roles: list, tables: list) -> None:
+def _sync_rule(db, rule: dict, roles: list, tables: list, filter_type: str = "Regular") -> None:
+    """A Regular rule applies to the roles it names; a Base rule to every role it does not name."""
     from superset.connectors.sqla.models import RowLevelSecurityFilter
 
     existing = db.session.query(RowLevelSecurityFilter).filter_by(name=rule["name"]).one_or_none()
     target = existing or RowLevelSecurityFilter(name=rule["name"])
     target.description = rule["description"]
-    target.filter_type = "Regular"
+    target.filter_type = filter_type
     target.group_key = rule["group_key"]
     target.clause = rule["clause"]
     target.roles = roles
@@ -55,9 +56,17 @@ def _sync_rule(db, rule: dict, roles: list, tables: list) -> None:
         db.session.add(target)
 
 
-def _sync_user(security_manager, user: dict, password: str) -> str:
+def _sync_user(security_manager, user: dict, password: str | None) -> str:
     roles = [security_manager.find_role(name) for name in user["roles"]]
     found = security_manager.find_user(username=user["username"])
+    if password is None:
+        # No demo analysts here (production without their password): one left from an embedded
+        # install can no longer log in.
+        if found is None:
+            return "absent"
+        found.active = False
+        security_manager.update_user(found)
+        return "deactivated"
     if found is None:
         created = security_manager.add_user(
             user["username"], user["first_name"], user["last_name"], user["email"], roles, password
@@ -67,9 +76,22 @@ def _sync_user(security_manager, user: dict, password: str) -> str:
         return "created"
     found.roles = roles
     found.active = True
+    found.fail_login_count = 0
     security_manager.update_user(found)
     security_manager.reset_password(found.id, password)
     return "updated"
+
+
+def _reset_admin(security_manager, admin: dict) -> None:
+    """The admin's password is the one of the environment (or of this embedded install), also when
+    the account was made earlier with another: none from an earlier install survives a setup."""
+    found = security_manager.find_user(username=admin["username"])
+    if found is None:
+        raise SystemExit(f"access sync failed: admin {admin['username']!r} missing; create it first")
+    found.active = True
+    found.fail_login_count = 0
+    security_manager.update_user(found)
+    security_manager.reset_password(found.id, admin["password"])
 
 
 def main() -> int:
@@ -101,6 +123,13 @@ def main() -> int:
             role = _sync_role(security_manager, region["name"], [])
             tables = [datasets[uuid] for uuid in region["rule"]["dataset_uuids"]]
             _sync_rule(db, region["rule"], [role], tables)
+        no_region = spec["no_region_rule"]
+        exempt = [security_manager.find_role(name) for name in no_region["exempt_roles"]]
+        if None in exempt:
+            raise SystemExit(f"access sync failed: a role of {no_region['exempt_roles']} is missing")
+        tables = [datasets[uuid] for uuid in no_region["dataset_uuids"]]
+        _sync_rule(db, no_region, exempt, tables, filter_type="Base")
+        _reset_admin(security_manager, spec["admin"])
         db.session.commit()
         outcomes = {
             user["username"]: _sync_user(security_manager, user, spec["password"]) for user in spec["users"]

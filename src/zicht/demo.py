@@ -155,10 +155,10 @@ def main(wait: bool = True) -> int:
 
 
 def _print_addresses() -> None:
-    from zicht.superset import admin_credentials
-    from zicht.superset.access import analyst_password, demo_logins
+    from zicht.superset.access import demo_logins
+    from zicht.superset.credentials import admin_login, analyst_password
 
-    superset = admin_credentials()
+    superset = admin_login()
     analysts = ", ".join(username for username, _ in demo_logins())
     print(
         "\nZicht is running:\n"

@@ -7,12 +7,13 @@ Entry points (run from the pipeline environment; Superset runs in .venvs/superse
     print_credentials()
 """
 
-from zicht.superset.environment import admin_credentials, print_credentials, superset_environment
+from zicht.superset.credentials import admin_login
+from zicht.superset.environment import print_credentials, superset_environment
 from zicht.superset.server import start_superset, stop_superset
 from zicht.superset.setup import setup_superset
 
 __all__ = [
-    "admin_credentials",
+    "admin_login",
     "print_credentials",
     "setup_superset",
     "start_superset",

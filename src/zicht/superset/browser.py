@@ -11,7 +11,8 @@ import socket
 import time
 from urllib.parse import urlsplit
 
-from zicht.superset.environment import SupersetEnvironment, admin_credentials
+from zicht.superset.credentials import admin_login
+from zicht.superset.environment import SupersetEnvironment
 
 CHROMIUM = "/usr/bin/chromium"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -80,7 +81,7 @@ def log_in(page, env: SupersetEnvironment, username: str | None = None, password
     on this machine; only for one elsewhere is a route needed (which costs the browser its cache).
     """
     if username is None:
-        credentials = admin_credentials()
+        credentials = admin_login(env.settings)
         username, password = credentials.username, credentials.password
     base_url = env.base_url
     if urlsplit(base_url).hostname not in LOCAL_HOSTS:

@@ -7,25 +7,17 @@ the separate environment in .venvs/superset through its executables.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from zicht.settings import PROJECT_ROOT, Settings, get_settings
+from zicht.superset.credentials import logins_path
 
 ASSETS_DIR = PROJECT_ROOT / "superset_assets"
 BUNDLE_DIR = ASSETS_DIR / "bundle"
 CONFIG_PATH = ASSETS_DIR / "superset_config.py"
 IMPORT_SCRIPT = ASSETS_DIR / "import_bundle.py"
 ACCESS_SCRIPT = ASSETS_DIR / "sync_access.py"
-DEMO_CREDENTIALS_PATH = ASSETS_DIR / "demo_credentials.toml"
-
-
-@dataclass(frozen=True)
-class AdminCredentials:
-    username: str
-    password: str
-    is_demo: bool
 
 
 @dataclass(frozen=True)
@@ -89,23 +81,15 @@ def superset_environment(settings: Settings | None = None) -> SupersetEnvironmen
     )
 
 
-def admin_credentials() -> AdminCredentials:
-    """The admin login: demo values unless SUPERSET_ADMIN_USERNAME/PASSWORD say otherwise."""
-    demo = tomllib.loads(DEMO_CREDENTIALS_PATH.read_text(encoding="utf-8"))
-    password = os.environ.get("SUPERSET_ADMIN_PASSWORD") or demo["admin_password"]
-    return AdminCredentials(
-        username=os.environ.get("SUPERSET_ADMIN_USERNAME") or demo["admin_username"],
-        password=password,
-        is_demo=password == demo["admin_password"],
-    )
-
-
 def print_credentials(env: SupersetEnvironment | None = None) -> None:
-    env = env or superset_environment()
-    credentials = admin_credentials()
-    note = " (demo password: set SUPERSET_ADMIN_PASSWORD for anything shared)" if credentials.is_demo else ""
-    print(f"Superset: {env.base_url}/  user: {credentials.username}  password: {credentials.password}{note}")
-    from zicht.superset.access import analyst_password, demo_logins
+    from zicht.superset.access import demo_logins
+    from zicht.superset.credentials import admin_login, analyst_password
 
-    users = ", ".join(f"{username} [{role}]" for username, role in demo_logins())
-    print(f"  analysts: {users}  password: {analyst_password()}")
+    env = env or superset_environment()
+    admin = admin_login(env.settings)
+    where = f" (kept in {logins_path(env.settings)})" if admin.generated else ""
+    print(f"Superset: {env.base_url}/  user: {admin.username}  password: {admin.password}{where}")
+    password = analyst_password(env.settings)
+    if password is not None:
+        users = ", ".join(f"{username} [{role}]" for username, role in demo_logins())
+        print(f"  analysts: {users}  password: {password}")

@@ -9,13 +9,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from zicht.superset.access import DemoPasswordRefused, access_spec, is_production
+from zicht.superset.access import ROW_SCOPES_FILE, access_spec, row_scope_spec
 from zicht.superset.bundle import bundle_targets, write_bundle_zip
+from zicht.superset.credentials import admin_login
 from zicht.superset.environment import (
     ACCESS_SCRIPT,
     IMPORT_SCRIPT,
     SupersetEnvironment,
-    admin_credentials,
     superset_environment,
 )
 from zicht.superset.indicator_datasets import retired_dataset_uuids
@@ -44,7 +44,7 @@ def _run(env: SupersetEnvironment, args: list[str], step: str) -> str:
 
 
 def _create_admin(env: SupersetEnvironment) -> str:
-    credentials = admin_credentials()
+    credentials = admin_login(env.settings)
     output = _run(
         env,
         [
@@ -74,6 +74,12 @@ def _create_admin(env: SupersetEnvironment) -> str:
     return f"admin {credentials.username!r} created"
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    incoming = path.with_name(f".{path.name}.incoming")
+    incoming.write_text(text, encoding="utf-8")
+    incoming.replace(path)
+
+
 def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
     """Migrate the metadata DB, ensure the admin user, sync roles, import the asset bundle, then
     the analyst roles, row-level security and demo users (zicht.superset.access).
@@ -82,12 +88,10 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
     """
     env = env or superset_environment()
     env.require_installed()
-    if is_production() and admin_credentials().is_demo:
-        raise DemoPasswordRefused(
-            "ZICHT_ENV=production: set SUPERSET_ADMIN_PASSWORD; the demo one is refused."
-        )
-    access = access_spec()  # refuses demo passwords in production before anything is changed
+    access = access_spec(env.settings)  # refuses weak passwords in production before anything changes
     env.state_dir.mkdir(parents=True, exist_ok=True)
+    # Before anything can query: without it superset_assets/row_scope.py refuses every query.
+    _write_atomically(env.state_dir / ROW_SCOPES_FILE, json.dumps(row_scope_spec(env.settings), indent=2))
     targets = bundle_targets(env.settings)
     for path in (targets.published_path, targets.ops_path):
         if not path.exists():
@@ -117,7 +121,7 @@ def setup_superset(env: SupersetEnvironment | None = None) -> dict[str, float]:
                     str(IMPORT_SCRIPT),
                     str(bundle_zip),
                     "--username",
-                    admin_credentials().username,
+                    admin_login(env.settings).username,
                     *[arg for uuid in retired_dataset_uuids() for arg in ("--retire", uuid)],
                 ],
                 "import bundle",
