@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from zicht.superset.browser import CHROMIUM, CHROMIUM_FLAGS, free_port, log_in
-from zicht.superset.environment import SupersetEnvironment, admin_credentials
+from zicht.superset.credentials import admin_login
+from zicht.superset.environment import SupersetEnvironment
 from zicht.superset.server import server_log_tail
 
 __all__ = ["CHROMIUM", "CHROMIUM_FLAGS", "api_session", "fail_with_log", "free_port", "log_in"]
@@ -20,7 +21,7 @@ def fail_with_log(env: SupersetEnvironment, message: str) -> None:
 
 
 def api_session(env: SupersetEnvironment) -> requests.Session:
-    credentials = admin_credentials()
+    credentials = admin_login(env.settings)
     session = requests.Session()
     response = session.post(
         f"{env.base_url}/api/v1/security/login",

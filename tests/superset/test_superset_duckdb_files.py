@@ -35,8 +35,7 @@ SCRIPT = textwrap.dedent(
 
     def query():
         url = make_url(f"duckdb:///{path}?access_mode=read_only")
-        url, params = duckdb_files.keep_files_open(url, {"poolclass": NullPool}, None, None, None)
-        assert "creator" in params
+        params = {"poolclass": NullPool, "creator": lambda: duckdb_files.connect(path)}
         with create_engine(url, **params).connect() as connection:
             return connection.execute(text("SELECT value FROM main.answer")).scalar()
 
@@ -55,8 +54,8 @@ SCRIPT = textwrap.dedent(
     assert query() == 3
 
     for other in ("duckdb:///x.duckdb", "duckdb:///:memory:?access_mode=read_only", "sqlite:///x.db"):
-        url = make_url(other)
-        assert duckdb_files.keep_files_open(url, {}, None, None, None) == (url, {}), other
+        assert duckdb_files.read_only_path(make_url(other)) is None, other
+    assert duckdb_files.read_only_path(make_url(f"duckdb:///{path}?access_mode=read_only")) == path
     print("ok")
     """
 )

@@ -17,8 +17,8 @@ from test_superset_dashboard import _chart_ids_by_uuid
 
 from zicht.indicators.catalog import load_catalog
 from zicht.settings import PROJECT_ROOT
-from zicht.superset.access import analyst_password
 from zicht.superset.bundle import read_bundle
+from zicht.superset.credentials import analyst_password
 from zicht.superset.indicator_datasets import UNPUBLISHED_INDEX, indicator_map_dataset
 from zicht.superset.themes import dashboards, default_map_indicator
 
@@ -164,7 +164,7 @@ def test_riec_analyst_sees_wijken_and_buurten_of_own_region_only(superset):
         try:
             page = browser.new_page()
             page.set_default_timeout(120_000)
-            log_in(page, superset, ANALYST, analyst_password())
+            log_in(page, superset, ANALYST, analyst_password(superset.settings))
             csrf = page.request.get(f"{superset.base_url}/api/v1/security/csrf_token/").json()["result"]
 
             detail = _chart_data(page.request, superset.base_url, csrf, ids["map"], ["wijk", "buurt"], [])
@@ -216,7 +216,12 @@ def test_the_ministry_sees_every_buurt(superset):
     session = requests.Session()
     login = session.post(
         f"{superset.base_url}/api/v1/security/login",
-        json={"username": "ministerie", "password": analyst_password(), "provider": "db", "refresh": False},
+        json={
+            "username": "ministerie",
+            "password": analyst_password(superset.settings),
+            "provider": "db",
+            "refresh": False,
+        },
         timeout=60,
     )
     assert login.status_code == 200, login.text[:300]

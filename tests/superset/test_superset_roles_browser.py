@@ -12,7 +12,7 @@ import pytest
 from superset_helpers import fail_with_log
 
 from zicht.settings import PROJECT_ROOT
-from zicht.superset.access import DEMO_USERS, analyst_password, published_datasets
+from zicht.superset.access import DEMO_USERS, published_datasets
 from zicht.superset.bench import bundle_dashboards
 from zicht.superset.browser import (
     CHART_HOLDER,
@@ -22,6 +22,7 @@ from zicht.superset.browser import (
     wait_until_charts_settled,
 )
 from zicht.superset.bundle import read_bundle
+from zicht.superset.credentials import analyst_password
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +66,7 @@ def test_each_role_opens_its_dashboards_without_an_error_and_no_other(superset, 
         try:
             page = browser.new_page(viewport={"width": 1600, "height": 2800})
             page.set_default_timeout(120_000)
-            log_in(page, superset, username, analyst_password())
+            log_in(page, superset, username, analyst_password(superset.settings))
             for slug, title, charts in mine:
                 page.goto(f"{superset.base_url}/superset/dashboard/{slug}/", wait_until="domcontentloaded")
                 try:
