@@ -11,6 +11,7 @@ format itself is described in zicht.statline.format and docs/statline.md.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from dataclasses import dataclass, field
@@ -155,10 +156,12 @@ class _Reader:
             candidates = unused.get(heading_key(cell))
             if not candidates:
                 rule = "column_title_unique" if heading_key(cell) in known else "column_title_known"
+                close = difflib.get_close_matches(cell.strip(), [c.heading for c in self.columns], n=3)
+                hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
                 raise self.error(
                     rule,
                     f"heading {cell.strip()!r} is not (or no longer) a heading of table {self.shape.label}"
-                    f" (a dimension title, or topic-group path/title (unit)); its headings: {headings}",
+                    f" (a dimension title, or topic-group path/title (unit)); {hint}its headings: {headings}",
                     line=1,
                     column=cell.strip(),
                 )
