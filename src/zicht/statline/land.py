@@ -17,7 +17,6 @@ A rejected or failed file changes nothing in the warehouse: the last good load s
 
 from __future__ import annotations
 
-import json
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from zicht.cbs import raw_load
 from zicht.cbs.catalog import RECIPE, CatalogTable
 from zicht.cbs.client import ClientOptions
 from zicht.errors import existing_file
+from zicht.quarantine import quarantine_file
 from zicht.settings import Settings, get_settings
 from zicht.statline.dimensions import listed
 from zicht.statline.identify import catalog_tables
@@ -90,10 +90,7 @@ def _land_original(settings: Settings, dataset: str, path: Path) -> tuple[Path, 
 
 
 def _quarantine(settings: Settings, landed: Path, moment: datetime, error: StatlineFileError) -> Path:
-    """A copy of the original beside its reason (json for tools, txt for people); reasons first."""
-    folder = quarantine_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{landing.retrieval_stamp(moment)}_{landed.name}"
+    """A copy of the original (it stays in the landing zone, and the analyst's file where it was)."""
     reason = {
         "file": landed.name,
         "source": SOURCE,
@@ -103,10 +100,7 @@ def _quarantine(settings: Settings, landed: Path, moment: datetime, error: Statl
         "reason": str(error),
         "landing_path": str(landed.relative_to(settings.landing_dir)),
     }
-    Path(f"{target}.reason.json").write_text(json.dumps(reason, indent=2, ensure_ascii=False) + "\n")
-    Path(f"{target}.reason.txt").write_text(f"{landed.name} was rejected: {error}\n", encoding="utf-8")
-    shutil.copyfile(landed, target)
-    return target
+    return quarantine_file(quarantine_dir(settings), landed, moment, reason, move=False)
 
 
 def _shape(tables: list[CatalogTable], metadata: TableMetadata) -> TableShape:
