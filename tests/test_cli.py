@@ -127,3 +127,33 @@ def test_the_process_prints_one_line_and_no_traceback(tmp_path):
     )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == f"zicht land-statline: no such StatLine download: {tmp_path / 'nope.csv'}\n"
+
+
+def test_land_statline_while_another_process_holds_the_warehouse(data_dir, capsys):
+    from tests.statline.test_real_format_fixtures import GROUPED, seed_api_landing
+    from zicht import landing
+    from zicht.settings import get_settings
+
+    settings = get_settings()
+    seed_api_landing(settings, "85039NED", "85039NED")
+    settings.warehouse_path.parent.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WAREHOUSE, str(settings.warehouse_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        fails_with_one_line(
+            capsys, ["land-statline", str(GROUPED)], "is in use by another process; try again when it is done"
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    (record,) = [r for r in landing.read_manifest(settings.landing_dir) if r["source"] == "statline"]
+    assert record["outcome"] == "failed" and "WarehouseBusy" in record["error"]
+
+
+HOLD_WAREHOUSE = (
+    "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(120)"
+)

@@ -1,5 +1,7 @@
 import json
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -140,3 +142,12 @@ def test_unknown_table_is_rejected_and_still_landed(settings, kern_csv, tmp_path
     reason = json.loads(quarantined.with_name(quarantined.name + ".reason.json").read_text())
     assert reason["rule"] == "table_id_known" and reason["landing_path"] == record["landing_path"]
     assert not settings.warehouse_path.exists()
+
+
+def test_reading_a_download_needs_neither_the_generator_nor_the_fake_server():
+    code = (
+        "import sys, zicht.statline, zicht.statline.inbox; "
+        "print(sorted(m for m in sys.modules if m.startswith(('zicht.synth', 'zicht.odata'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
