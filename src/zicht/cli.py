@@ -280,7 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
         "land-statline", help="land a CBS table downloaded from StatLine (CSV met statistische symbolen)"
     )
     statline.add_argument("file")
-    statline.add_argument("--table-id", help="CBS table id, when the file name does not start with it")
+    statline.add_argument(
+        "--table-id",
+        help="CBS table id (or ID:PERIOD), when the file name does not tell it (docs/statline.md)",
+    )
     statline.set_defaults(handler=_land_statline)
 
     shapes = commands.add_parser(

@@ -258,7 +258,7 @@ def land_statline_file(
                 "rule": error.rule,
                 "line": error.line,
                 "column": error.column,
-                "quarantine_path": str(error.quarantined),
+                "quarantine_path": str(error.quarantined.relative_to(settings.data_dir)),
             },
         )
         raise

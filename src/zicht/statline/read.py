@@ -129,7 +129,8 @@ class _Reader:
                 "(the open data portal's CSV, or a file saved again by a spreadsheet?)",
                 line=1,
             )
-        if first.strip() and len(self.columns) > 1:
+        single = first.strip().strip('"')
+        if single and heading_key(single) not in {heading_key(c.heading) for c in self.columns}:
             raise self.error(
                 "header_layout",
                 f"the first line is a single field ({first.strip()[:60]!r}): this looks like StatLine's "
