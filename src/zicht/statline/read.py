@@ -119,7 +119,12 @@ class _Reader:
     def _check_layout(self, text: str) -> None:
         """Refuse, by name, the other files StatLine and the open data portal offer."""
         first = text.split("\n", 1)[0].rstrip("\r")
-        if DELIMITER in first:
+        single = first.strip().strip('"')
+        if (
+            DELIMITER in first
+            or not single
+            or heading_key(single) in {heading_key(c.heading) for c in self.columns}
+        ):
             return
         if "," in first or "\t" in first:
             separator = "','" if "," in first else "a tab"
@@ -129,14 +134,12 @@ class _Reader:
                 "(the open data portal's CSV, or a file saved again by a spreadsheet?)",
                 line=1,
             )
-        single = first.strip().strip('"')
-        if single and heading_key(single) not in {heading_key(c.heading) for c in self.columns}:
-            raise self.error(
-                "header_layout",
-                f"the first line is a single field ({first.strip()[:60]!r}): this looks like StatLine's "
-                "table layout with a title line; download 'CSV met statistische symbolen' instead",
-                line=1,
-            )
+        raise self.error(
+            "header_layout",
+            f"the first line is a single field ({first.strip()[:60]!r}): this looks like StatLine's "
+            "table layout with a title line; download 'CSV met statistische symbolen' instead",
+            line=1,
+        )
 
     def _map_header(self, header: list[str]) -> list[StatlineColumn]:
         """The table column behind each heading; a repeated heading takes the next column so headed."""
