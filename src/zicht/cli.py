@@ -1,4 +1,9 @@
-"""The `zicht` command: every pipeline step by hand, the demo, and the operations around them."""
+"""The `zicht` command: every pipeline step by hand, the demo, and the operations around them.
+
+An expected failure (a `zicht.errors.ZichtError`: bad input, a source that did not answer, a refused
+step) ends the command with one line on stderr and a non-zero exit code; anything else is a bug and
+keeps its traceback.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from zicht.errors import ZichtError, existing_file
 from zicht.settings import get_settings
 
 
@@ -50,25 +56,17 @@ def _land_extracts(args: argparse.Namespace) -> int:
 
 def _land_statline(args: argparse.Namespace) -> int:
     from zicht.statline import land_statline_file
-    from zicht.statline.read import StatlineFileError
 
-    try:
-        result = land_statline_file(Path(args.file), table_id=args.table_id)
-    except (StatlineFileError, KeyError) as error:
-        print(error, file=sys.stderr)
-        return 1
-    print(json.dumps(result.summary()))
+    results = land_statline_file(existing_file(args.file, "StatLine download"), table_id=args.table_id)
+    for result in results:
+        print(json.dumps(result.summary()))
     return 0
 
 
 def _land_shapes(args: argparse.Namespace) -> int:
-    from zicht.shapes import KaartFileError, land_shapes_file
+    from zicht.shapes import land_shapes_file
 
-    try:
-        result = land_shapes_file(Path(args.file), year=args.year)
-    except KaartFileError as error:
-        print(error, file=sys.stderr)
-        return 1
+    result = land_shapes_file(existing_file(args.file, "wijk- en buurtkaart file"), year=args.year)
     print(json.dumps(result.summary()))
     return 0
 
@@ -105,14 +103,9 @@ def _gate(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from zicht.gate import GateFailed, gate_and_publish
-    from zicht.release_audit import ReleaseRefused
+    from zicht.gate import gate_and_publish
 
-    try:
-        release = gate_and_publish()
-    except (GateFailed, ReleaseRefused) as error:
-        print(error, file=sys.stderr)
-        return 1
+    release = gate_and_publish()
     print(json.dumps(asdict(release), indent=2))
     return 0
 
@@ -147,8 +140,7 @@ def _rollback(args: argparse.Namespace) -> int:
     try:
         outcome = rollback(args.release_id, previous=args.previous, by=args.by)
     except ReleaseRefused as error:
-        print(f"rollback refused: {error}; the live release is unchanged", file=sys.stderr)
-        return 1
+        raise ZichtError(f"rollback refused: {error.one_line()}; the live release is unchanged") from error
     if not outcome.changed:
         print(f"release {outcome.to_release} is live already; nothing changed")
     else:
@@ -288,7 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
         "land-statline", help="land a CBS table downloaded from StatLine (CSV met statistische symbolen)"
     )
     statline.add_argument("file")
-    statline.add_argument("--table-id", help="CBS table id, when the file name does not start with it")
+    statline.add_argument(
+        "--table-id",
+        help="CBS table id (or ID:PERIOD), when the file name does not tell it (docs/statline.md)",
+    )
     statline.set_defaults(handler=_land_statline)
 
     shapes = commands.add_parser(
@@ -387,7 +382,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ZichtError as error:
+        print(f"zicht {args.command}: {error.one_line()}", file=sys.stderr)
+        return error.exit_code
 
 
 if __name__ == "__main__":

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from expectations import SUITES
+from zicht.errors import ZichtError
 from zicht.publish import MARTS_SCHEMA, Release, publish
 from zicht.quality.checkpoint import CheckpointOutcome, run_checkpoint
 from zicht.settings import Settings, get_settings
 
 
-class GateFailed(RuntimeError):
+class GateFailed(ZichtError, RuntimeError):
     """A quality suite failed: the last good publication stays live."""
 
 

@@ -42,6 +42,8 @@ from typing import Any
 
 import duckdb
 
+from zicht.errors import ZichtError
+
 DISCLOSURE_CELLS_TABLE = "intermediate.int_disclosure_cells"
 INDICATOR_INPUTS_TABLE = "intermediate.int_indicator_inputs"
 QUALITY_RESULTS_TABLE = "ops.quality_results"
@@ -57,7 +59,7 @@ SUPPRESSED_STATUSES = ("primary", "secondary")
 WIDTH_TOLERANCE = 1e-6
 
 
-class ReleaseRefused(RuntimeError):
+class ReleaseRefused(ZichtError, RuntimeError):
     """A release may not be made live; the last good publication stays live."""
 
 

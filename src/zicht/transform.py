@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from zicht.errors import ZichtError
 from zicht.settings import PROJECT_ROOT, Settings, get_settings
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -20,8 +21,13 @@ def dbt_manifest_path() -> Path:
     return (Path(target) if target else DBT_PROJECT_DIR / "target") / "manifest.json"
 
 
-class DbtFailed(RuntimeError):
-    pass
+class DbtFailed(ZichtError, RuntimeError):
+    """dbt exited non-zero; the message holds the end of its output (for logs and Airflow)."""
+
+    def one_line(self) -> str:
+        """The first line (which command, which exit code) and dbt's last line of output."""
+        lines = [line.strip() for line in str(self).splitlines() if line.strip()]
+        return lines[0] if len(lines) < 2 else f"{lines[0]} ... {lines[-1]}"
 
 
 def dbt_executable() -> Path:

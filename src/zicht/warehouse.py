@@ -8,6 +8,12 @@ from pathlib import Path
 
 import duckdb
 
+from zicht.errors import ZichtError
+
+
+class WarehouseBusy(ZichtError):
+    """Another process holds the warehouse file (DuckDB allows one writer, and no reader beside it)."""
+
 
 @contextmanager
 def write_transaction(warehouse_path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -15,7 +21,15 @@ def write_transaction(warehouse_path: Path, schema: str) -> Iterator[duckdb.Duck
     roll back on any error (a killed process leaves nothing either: DuckDB never commits it)."""
     warehouse_path = Path(warehouse_path)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(warehouse_path))
+    try:
+        connection = duckdb.connect(str(warehouse_path))
+    except duckdb.IOException as error:
+        if "lock" not in str(error).lower():
+            raise
+        raise WarehouseBusy(
+            f"the warehouse {warehouse_path} is in use by another process; try again when it is done"
+            f" ({' '.join(str(error).split())})"
+        ) from error
     try:
         connection.execute("BEGIN TRANSACTION")
         try:

@@ -1,7 +1,14 @@
 import pytest
 
 from zicht.cbs import list_catalog_tables, load_catalog, table_by_id
-from zicht.cbs.catalog import CATALOG_PATH, select_tables, tables_by_id
+from zicht.cbs.catalog import (
+    CATALOG_PATH,
+    CatalogError,
+    UnknownCatalogTable,
+    catalog_path,
+    select_tables,
+    tables_by_id,
+)
 
 
 def test_one_table_per_family_and_year():
@@ -78,3 +85,45 @@ def test_configured_years(monkeypatch):
 def test_unknown_table_is_refused():
     with pytest.raises(KeyError, match="not in the catalog"):
         table_by_id("12345NED")
+
+
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        (
+            lambda text: text.replace("table_id: 85318NED, ", ""),
+            "family kerncijfers_wijken_buurten, table entry 2 lacks table_id",
+        ),
+        (
+            lambda text: text.replace("year: 2022, table_id: 85318NED", "year: twenty, table_id: 85318NED"),
+            "year 'twenty' is not a year",
+        ),
+        (lambda text: text.replace("    view: cbs_verdachten\n", ""), "family verdachten lacks view"),
+        (lambda text: text + "  oops: [\n", "is not valid YAML"),
+    ],
+    ids=["no-id", "bad-year", "no-view", "yaml"],
+)
+def test_a_broken_catalog_names_file_and_entry(tmp_path, edit, says):
+    path = tmp_path / "catalog.yml"
+    path.write_text(edit(CATALOG_PATH.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    assert str(caught.value).startswith(str(path)) and says in str(caught.value)
+
+
+def test_the_catalog_in_use_is_a_setting(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.yml"
+    path.write_text(
+        "families:\n  kerncijfers_wijken_buurten:\n    view: cbs_kerncijfers_wijken_buurten\n"
+        "    region_dimension: WijkenEnBuurten\n    region_code_topic: Codering\n"
+        "    tables:\n"
+        '      - {year: 2026, table_id: 86399NED, title: "Kerncijfers wijken en buurten 2026"}\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ZICHT_CBS_CATALOG", str(path))
+    assert catalog_path() == path and [t.label for t in load_catalog()] == ["86399NED"]
+    assert table_by_id("86399NED").region_code_topic == "Codering"
+    with pytest.raises(
+        UnknownCatalogTable, match=rf"not in the catalog {path}; add it as docs/cbs_tables.md"
+    ):
+        table_by_id("85984NED")

@@ -8,11 +8,12 @@ import pytest
 from zicht.cbs import ClientOptions
 from zicht.odata import serve
 from zicht.settings import Settings, get_settings
-from zicht.statline import write_statline_csv
 from zicht.synth import generate
+from zicht.synth.statline_export import write_statline_csv
 
 FAST = ClientOptions(attempts=2, backoff_seconds=0.0, timeout_seconds=5.0)
 KERN = "85984NED"
+KERN_FILE = "Kerncijfers_wijken_en_buurten_2024_03122026_120000.csv"  # as StatLine names it
 GEBIEDEN = "85067NED"
 # A host nothing listens on: a test using it proves the metadata did not come from the network.
 NO_HOST = "127.0.0.1:9"
@@ -25,7 +26,7 @@ def synthetic_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(synthetic_dir):
-    running = serve(synthetic_dir, port=0, page_size=100)
+    running = serve(synthetic_dir, port=0, page_size=1000)
     yield running
     running.shutdown()
 
@@ -41,9 +42,10 @@ def settings(tmp_path, server) -> Settings:
 
 @pytest.fixture(scope="session")
 def kern_csv(tmp_path_factory, synthetic_dir) -> Path:
-    """The Kerncijfers 2024 table as StatLine names and writes its download; read-only for the tests."""
-    folder = tmp_path_factory.mktemp("downloads")
-    return write_statline_csv(KERN, synthetic_dir, folder / f"{KERN}_TypedDataSet_22072025_143012.csv")
+    """The Kerncijfers 2024 table as StatLine names and writes a full download; read-only for the tests."""
+    path = write_statline_csv(KERN, synthetic_dir, tmp_path_factory.mktemp("downloads"))
+    assert path.name == KERN_FILE
+    return path
 
 
 def query(settings: Settings, sql: str) -> pd.DataFrame:

@@ -7,8 +7,8 @@ import pytest
 
 from tests.statline.conftest import settings_for
 from zicht.extracts.inbox import raise_for_rejections
-from zicht.statline import write_statline_csv
 from zicht.statline.inbox import land_statline_inbox, pending_statline_files
+from zicht.synth.statline_export import write_statline_csv
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def settings(tmp_path, server):
 
 def test_a_good_download_is_loaded_and_leaves_the_inbox(settings, synthetic_dir):
     inbox = settings.data_dir / "inbox" / "statline"
-    write_statline_csv("85984NED", synthetic_dir, inbox / "85984NED_TypedDataSet.csv")
+    write_statline_csv("85984NED", synthetic_dir, inbox)  # named as StatLine names it
     assert len(pending_statline_files(settings)) == 1
 
     outcomes = land_statline_inbox(settings)
@@ -43,5 +43,6 @@ def test_a_bad_download_is_quarantined_with_file_line_and_rule(settings):
     assert len(quarantined) == 1 and pending_statline_files(settings) == []
     reason = json.loads(quarantined[0].with_name(quarantined[0].name + ".reason.json").read_text())
     assert reason["rule"] == "column_title_known" and reason["line"] == 1
+    assert outcomes[0]["quarantine_path"] == str(quarantined[0])
     with pytest.raises(RuntimeError, match="85984NED.csv"):
         raise_for_rejections(outcomes)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import cbsodata
 import requests
 
+from zicht.errors import ZichtError
+
 # Entity sets every table must deliver for the load to make sense.
 REQUIRED_SETS = ("TableInfos", "DataProperties", "TypedDataSet")
 _OPTIONS_LOCK = threading.Lock()  # cbsodata keeps its host in module globals
@@ -32,7 +34,7 @@ class ClientOptions:
         )
 
 
-class CbsDownloadError(RuntimeError):
+class CbsDownloadError(ZichtError, RuntimeError):
     def __init__(self, table_id: str, url: str, attempts: int, cause: BaseException):
         self.table_id = table_id
         self.url = url

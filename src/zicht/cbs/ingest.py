@@ -12,9 +12,14 @@ from zicht import landing
 from zicht.cbs import raw_load
 from zicht.cbs.catalog import CatalogTable, list_catalog_tables, select_tables
 from zicht.cbs.client import ClientOptions, download_table
+from zicht.errors import ZichtError
 from zicht.settings import Settings, get_settings
 
 SOURCE = "cbs"
+
+
+class CbsPeriodEmpty(ZichtError, ValueError):
+    """CBS answered, but the table holds no rows for the catalog's period (a wrong id or period)."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ def ingest_table(table: CatalogTable, settings: Settings, options: ClientOptions
             table.table_id, settings.cbs_host, settings.cbs_https, options, filters=table.period_filter
         )
         if table.period and not data["TypedDataSet"]:
-            raise ValueError(f"CBS table {table.table_id} has no rows for period {table.period}")
+            raise CbsPeriodEmpty(f"CBS table {table.table_id} has no rows for period {table.period}")
     except Exception as error:
         landing.append_manifest(
             settings.landing_dir, _record(table, ingest_id, moment, outcome="failed", error=str(error))

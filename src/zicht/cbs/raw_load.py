@@ -28,7 +28,7 @@ from zicht.warehouse import write_transaction
 RAW_SCHEMA = "raw"
 MANIFEST_TABLE = "landing_manifest"
 _SUFFIX = re.compile(r"_\d+$")
-_DIMENSION_TYPES = {"Dimension", "GeoDimension", "TimeDimension", "GeoDetail"}
+DIMENSION_TYPES = {"Dimension", "GeoDimension", "TimeDimension", "GeoDetail"}
 _ARROW_TYPES = {
     "Long": pa.int64(),
     "Integer": pa.int64(),
@@ -51,7 +51,7 @@ class RawColumn:
 def raw_columns(data_properties: list[dict]) -> list[RawColumn]:
     """The raw table's columns, in CBS order, from a table's DataProperties."""
     by_id = {entry.get("ID"): entry for entry in data_properties}
-    fields = [e for e in data_properties if e.get("Type") in _DIMENSION_TYPES or e.get("Type") == "Topic"]
+    fields = [e for e in data_properties if e.get("Type") in DIMENSION_TYPES or e.get("Type") == "Topic"]
     stripped = [_SUFFIX.sub("", entry["Key"]) for entry in fields]
     counts = Counter(stripped)
     columns = []
@@ -61,7 +61,7 @@ def raw_columns(data_properties: list[dict]) -> list[RawColumn]:
             if parent is None:
                 raise ValueError(f"two CBS columns are both called {name!r} and {entry['Key']} has no group")
             name = f"{parent['Key']}_{name}"
-        is_dimension = entry["Type"] in _DIMENSION_TYPES
+        is_dimension = entry["Type"] in DIMENSION_TYPES
         datatype = entry.get("Datatype", "String")
         kind = "dimension" if is_dimension else ("number" if datatype in _ARROW_TYPES else "string")
         columns.append(
@@ -127,7 +127,7 @@ def category_dimensions(data_properties: list[dict], region_dimension: str) -> l
     return [
         entry["Key"]
         for entry in data_properties
-        if entry.get("Type") in _DIMENSION_TYPES and entry["Key"] != region_dimension
+        if entry.get("Type") in DIMENSION_TYPES and entry["Key"] != region_dimension
     ]
 
 
@@ -205,6 +205,44 @@ def refresh_family_view(con: duckdb.DuckDBPyConnection, family: str) -> None:
         con.execute(f"CREATE OR REPLACE VIEW {RAW_SCHEMA}.{tables[0].view}{suffix} AS\n{union}")
 
 
+@dataclass(frozen=True)
+class RawLoad:
+    """One catalog table's load: its data and, when known, its region names and other dimensions."""
+
+    table: CatalogTable
+    data: pa.Table
+    region_names: pa.Table | None = None  # None keeps whatever region names the warehouse has
+    categories: pa.Table | None = None
+
+
+def load_tables(warehouse_path: Path, loads: list[RawLoad], manifest_records: list[dict]) -> None:
+    """Replace each table, its dimensions, the family views and the manifest mirror in one transaction:
+    all of `loads` or nothing (a StatLine download of several periods loads one table per period)."""
+    with write_transaction(warehouse_path, RAW_SCHEMA) as con:
+        for load in loads:
+            _replace(con, load)
+        for family in dict.fromkeys(load.table.family for load in loads):
+            refresh_family_view(con, family)
+        con.register("incoming_manifest", _manifest_arrow(manifest_records))
+        con.execute(
+            f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{MANIFEST_TABLE} AS SELECT * FROM incoming_manifest"
+        )
+
+
+def _replace(con: duckdb.DuckDBPyConnection, load: RawLoad) -> None:
+    name = f"{RAW_SCHEMA}.{load.table.raw_table}"
+    for suffix, data in (
+        ("", load.data),
+        (REGIONS_SUFFIX, load.region_names),
+        (CATEGORIES_SUFFIX, load.categories),
+    ):
+        if data is None:
+            continue
+        con.register("incoming_cbs_table", data)
+        con.execute(f"CREATE OR REPLACE TABLE {name}{suffix} AS SELECT * FROM incoming_cbs_table")
+        con.unregister("incoming_cbs_table")
+
+
 def load_table(
     warehouse_path: Path,
     table: CatalogTable,
@@ -213,26 +251,5 @@ def load_table(
     region_names: pa.Table | None = None,
     categories: pa.Table | None = None,
 ) -> None:
-    """Replace the table, its dimensions, its family views and the manifest mirror in one transaction."""
-    with write_transaction(warehouse_path, RAW_SCHEMA) as con:
-        con.register("incoming_cbs_table", data)
-        con.execute(
-            f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table} AS SELECT * FROM incoming_cbs_table"
-        )
-        if region_names is not None:
-            con.register("incoming_region_names", region_names)
-            con.execute(
-                f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table}{REGIONS_SUFFIX}"
-                " AS SELECT * FROM incoming_region_names"
-            )
-        if categories is not None:
-            con.register("incoming_categories", categories)
-            con.execute(
-                f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table.raw_table}{CATEGORIES_SUFFIX}"
-                " AS SELECT * FROM incoming_categories"
-            )
-        refresh_family_view(con, table.family)
-        con.register("incoming_manifest", _manifest_arrow(manifest_records))
-        con.execute(
-            f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{MANIFEST_TABLE} AS SELECT * FROM incoming_manifest"
-        )
+    """Replace one table, its dimensions, its family views and the manifest mirror in one transaction."""
+    load_tables(warehouse_path, [RawLoad(table, data, region_names, categories)], manifest_records)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
+from zicht.errors import MissingPrerequisite, ZichtError
 from zicht.extracts import raw_load
 from zicht.extracts.problems import ExtractRejected, Violation
 from zicht.extracts.reading import read_extract
@@ -172,7 +173,7 @@ def _resolve_regions(settings: Settings, regions: RegionList | None) -> RegionLi
         return found
     if settings.synthetic_dir.is_dir():
         return RegionList.from_synthetic(settings.synthetic_dir)
-    raise FileNotFoundError(
+    raise MissingPrerequisite(
         f"no region list: neither raw.cbs_kerncijfers_wijken_buurten in {settings.warehouse_path}"
         f" nor a synthetic Netherlands in {settings.synthetic_dir}; ingest CBS first or pass regions"
     )
@@ -302,7 +303,7 @@ def pending_files(source: str, settings: Settings | None = None) -> list[Path]:
     return _inbox_files(inbox_dir(settings or get_settings(), schema.source))
 
 
-class FilesNotLoaded(RuntimeError):
+class FilesNotLoaded(ZichtError, RuntimeError):
     """Raised by the caller's choice (raise_for_rejections), never by land_inbox itself."""
 
 

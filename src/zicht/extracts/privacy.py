@@ -9,13 +9,15 @@ import hmac
 import os
 import sys
 
+from zicht.errors import ZichtError
+
 KEY_VARIABLE = "ZICHT_PSEUDONYM_KEY"
 SHA256_BLOCK_SIZE = 64
 # Only for the embedded demo with synthetic data; production refuses to run without its own key.
 DEMO_KEY = "zicht-demo-pseudonym-key-not-secret"
 
 
-class MissingPseudonymKey(RuntimeError):
+class MissingPseudonymKey(ZichtError, RuntimeError):
     pass
 
 

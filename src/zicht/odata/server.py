@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from zicht.cbs.catalog import CatalogTable, load_catalog
+from zicht.errors import MissingPrerequisite, ZichtError
 from zicht.odata.filters import ODataQueryError, compile_filter
 from zicht.odata.shape import CbsTable, build_table, data_file
 
@@ -266,7 +267,9 @@ def _make_httpd(data_dir, host, port, page_size, faults, verbose) -> _ODataHTTPS
         raise ValueError("page_size must be at least 1")
     store = _TableStore(Path(data_dir))
     if not store.available:
-        raise FileNotFoundError(f"no synthetic CBS tables found in {data_dir}; run the generator first")
+        raise MissingPrerequisite(
+            f"no synthetic CBS tables found in {data_dir}; run the generator first (zicht generate)"
+        )
     return _ODataHTTPServer((host, port), store, page_size, _FaultBook(faults), verbose)
 
 
@@ -287,7 +290,12 @@ def serve_forever(
     data_dir: Path | str, host: str = "127.0.0.1", port: int = 8081, *, page_size: int = DEFAULT_PAGE_SIZE
 ) -> None:
     """Serve in the foreground until interrupted (for a CLI)."""
-    httpd = _make_httpd(data_dir, host, port, page_size, None, verbose=True)
+    try:
+        httpd = _make_httpd(data_dir, host, port, page_size, None, verbose=True)
+    except OSError as error:
+        if isinstance(error, ZichtError):
+            raise
+        raise ZichtError(f"cannot serve on {host}:{port}: {error.strerror or error}") from error
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

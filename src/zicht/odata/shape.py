@@ -53,15 +53,18 @@ KERNCIJFERS_LAYOUT = (
         "Regioaanduiding",
         "Regioaanduiding",
         (
-            Topic("Gemeentenaam", "Gemeentenaam", "gemeente_name", "String", "", pad_to=GEMEENTENAAM_WIDTH),
-            Topic("SoortRegio", "Soort regio", "soort", "String", "", pad_to=CODE_WIDTH),
-            Topic("Codering", "Codering", "code", "String", "", pad_to=CODE_WIDTH),
+            # Units as real downloads head these topics: `Regioaanduiding/Gemeentenaam (naam)`.
+            Topic(
+                "Gemeentenaam", "Gemeentenaam", "gemeente_name", "String", "naam", pad_to=GEMEENTENAAM_WIDTH
+            ),
+            Topic("SoortRegio", "Soort regio", "soort", "String", "omschrijving", pad_to=CODE_WIDTH),
+            Topic("Codering", "Codering", "code", "String", "code", pad_to=CODE_WIDTH),
             Topic(
                 "IndelingswijzigingWijkenEnBuurten",
                 "Indelingswijziging wijken en buurten",
                 "indeling",
                 "String",
-                "",
+                "code",
             ),
         ),
     ),
@@ -358,6 +361,13 @@ def _dimension_property(entry_id: int, kind: str, key: str, title: str, **extra)
     }
 
 
+def _period_statuses(count: int) -> list[str]:
+    """As CBS marks a series that is still being revised: the newest year provisional (`2025*`), the
+    year before revised provisional (`2024**`), older years definitive."""
+    tail = ["Nader voorlopig", "Voorlopig"][-count:] if count > 1 else ["Voorlopig"]
+    return ["Definitief"] * (count - len(tail)) + tail
+
+
 def _period_title(period: str) -> str:
     # 2023JJ00 is the year 2023; CBS also has months (2023MM01) and quarters (2023KW01).
     return period[:4] if period.endswith("JJ00") else period
@@ -478,8 +488,9 @@ def build_table(data_dir: Path, table: CatalogTable | Sequence[CatalogTable]) ->
         entity_sets[dimension.key] = list(category_rows[dimension.key].values())
     entity_sets[region] = list(region_rows.values())
     if multi_period:
+        statuses = _period_statuses(len(entries))
         entity_sets[PERIOD_DIMENSION] = [
-            {"Key": e.period, "Title": _period_title(e.period), "Description": None, "Status": "Definitief"}
-            for e in entries
+            {"Key": e.period, "Title": _period_title(e.period), "Description": None, "Status": status}
+            for e, status in zip(entries, statuses, strict=True)
         ]
     return CbsTable(table_id=first.table_id, entity_sets=entity_sets)

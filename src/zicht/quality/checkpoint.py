@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+from zicht.errors import MissingPrerequisite
 from zicht.quality import gx_duckdb
 from zicht.quality import results as quality_results
 from zicht.quality.suites import suite_builder
@@ -102,7 +103,7 @@ def run_checkpoint(
     if not schema_name:
         raise ValueError(f"table must be schema-qualified, got {table!r}")
     if not Path(warehouse_path).exists():
-        raise FileNotFoundError(f"warehouse not found: {warehouse_path}")
+        raise MissingPrerequisite(f"warehouse not found: {warehouse_path}; build it first (zicht build)")
 
     gx = _import_great_expectations()
     from great_expectations.core.run_identifier import RunIdentifier

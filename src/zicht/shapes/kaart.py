@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from zicht.errors import ZichtError
+
 LEVEL_PROPERTIES = {
     "buurt": ("buurtcode", "buurtnaam", "wijkcode", "gemeentecode"),
     "wijk": ("wijkcode", "wijknaam", "gemeentecode"),
@@ -54,7 +56,7 @@ RAW_COLUMNS = (
 )
 
 
-class KaartFileError(ValueError):
+class KaartFileError(ZichtError, ValueError):
     """The file breaks a rule: which file, which feature (1-based) and which rule."""
 
     def __init__(self, file_name: str, rule: str, message: str, feature: int | None = None):

@@ -9,7 +9,6 @@ moves to `data/quarantine/wijkenbuurtkaart/` beside its reason.
 
 from __future__ import annotations
 
-import json
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from zicht import landing
+from zicht.quarantine import quarantine_file
 from zicht.settings import Settings, get_settings
 from zicht.shapes.kaart import RAW_COLUMNS, Kaart, KaartFileError, read_kaart
 from zicht.warehouse import write_transaction
@@ -148,9 +148,6 @@ def shapes_inbox(settings: Settings) -> Path:
 
 
 def _quarantine(settings: Settings, path: Path, error: KaartFileError) -> Path:
-    folder = settings.data_dir / "quarantine" / INBOX_NAME
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{landing.retrieval_stamp(datetime.now(UTC))}_{path.name}"
     reason = {
         "file": path.name,
         "source": INBOX_NAME,
@@ -158,11 +155,8 @@ def _quarantine(settings: Settings, path: Path, error: KaartFileError) -> Path:
         "feature": error.feature,
         "reason": str(error),
     }
-    # Reasons first: a quarantined file is never without its explanation.
-    Path(f"{target}.reason.json").write_text(json.dumps(reason, indent=2, ensure_ascii=False) + "\n")
-    Path(f"{target}.reason.txt").write_text(f"{path.name} was rejected: {error}\n", encoding="utf-8")
-    shutil.move(path, target)
-    return target
+    folder = settings.data_dir / "quarantine" / INBOX_NAME
+    return quarantine_file(folder, path, datetime.now(UTC), reason, move=True)
 
 
 def land_shapes_inbox(settings: Settings | None = None) -> list[dict]:

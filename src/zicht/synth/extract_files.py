@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from zicht.errors import MissingPrerequisite
 from zicht.synth import kvk_extract, om_extract
 from zicht.synth.disclosure_cases import plant_disclosure_cases
 
@@ -109,7 +110,12 @@ def _regions(synthetic_dir: Path, year: int) -> tuple[pd.DataFrame, pd.DataFrame
 def generate_extracts(scale: str, seed: int, synthetic_dir: Path, out_dir: Path) -> list[Path]:
     """Write the KvK and OM extracts for the synthetic Netherlands in `synthetic_dir`; returns the files."""
     synthetic_dir, out_dir = Path(synthetic_dir), Path(out_dir)
-    truth = json.loads((synthetic_dir / "ground_truth.json").read_text(encoding="utf-8"))
+    truth_file = synthetic_dir / "ground_truth.json"
+    if not truth_file.is_file():
+        raise MissingPrerequisite(
+            f"no synthetic Netherlands in {synthetic_dir}; generate it first (zicht generate)"
+        )
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
     if truth["scale"] != scale or truth["seed"] != seed:
         raise ValueError(
             f"{synthetic_dir} holds scale {truth['scale']!r} seed {truth['seed']}, not {scale!r} seed {seed}"
