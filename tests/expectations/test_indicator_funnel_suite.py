@@ -46,10 +46,11 @@ VALUES = [
     value("gemeente", "GM0034", "PV21", "RIEC02", expected=1.0),  # not assessed: no point
 ]  # fmt: skip
 LIMITS = [
-    {"period_year": 2024, "region_level": "gemeente", "theme_code": "drugs",
+    {"period_year": 2024, "region_level": level, "theme_code": "drugs",
      "indicator_code": "drugs_om_harddrugs", "breakdown_code": "totaal", "grid_point": point,
      "expected": expected, "lower_95": 1 - width, "upper_95": 1 + width, "lower_998": 1 - 1.5 * width,
      "upper_998": 1 + 1.5 * width}
+    for level in ("gemeente", "wijk")
     for point, expected, width in [(0, 10.0, 0.6), (1, 40.0, 0.3)]
 ]  # fmt: skip
 AREAS = [("PV20", "RIEC01"), ("PV21", "RIEC01"), ("PV21", "RIEC02")]
@@ -63,11 +64,13 @@ def valid_funnel() -> list[dict]:
         for row in VALUES
         if row["significance"] is not None
     ]
+    # Wijk lines once per (province, RIEC region) pair, so that row-level security keeps them for
+    # every analyst; gemeente lines once, without a pair.
     lines = [
         {"series_kind": "grens", **limit, **NAMES, "region_code": None, "region_name": None,
          "province_code": province, "riec_code": riec, "ratio": None, "significance_adjusted": None}
         for limit in LIMITS
-        for province, riec in AREAS
+        for province, riec in (AREAS if limit["region_level"] == "wijk" else [(None, None)])
     ]  # fmt: skip
     return points + lines
 
@@ -113,6 +116,8 @@ def _changed(index: int, **changes) -> list[dict]:
         ("points", [*valid_funnel(), valid_funnel()[0] | {"region_code": "GM0034", "ratio": 0.5}]),
         ("lines", _changed(2, upper_998=9.0)),
         ("lines", [r for r in valid_funnel() if r.get("riec_code") != "RIEC02"]),  # an analyst would lose it
+        ("lines", _changed(2, province_code="PV20", riec_code="RIEC01")),  # a gemeente line with a pair
+        ("lines", [*valid_funnel(), valid_funnel()[2] | {"province_code": "PV21", "riec_code": "RIEC02"}]),
         ("lines", _changed(3, indicator_name="Iets anders")),
         ("duplicates", [*valid_funnel(), valid_funnel()[0]]),
         ("duplicates", [*valid_funnel(), valid_funnel()[2]]),

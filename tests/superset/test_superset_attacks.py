@@ -33,6 +33,7 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from zicht.superset.browser import cookie_session
 from zicht.superset.credentials import admin_login, analyst_password
 from zicht.superset.private_instance import PRIVATE_LOGIN_RATE_LIMIT
 
@@ -196,25 +197,7 @@ def _api(base_url: str, username: str) -> requests.Session:
 
 def _browser_session(base_url: str, username: str) -> requests.Session:
     """A cookie session as the browser has it: the login form with its CSRF token, then the API's token."""
-    session = requests.Session()
-    page = session.get(f"{base_url}/login/", timeout=60).text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
-        r'"csrf_token":\s*"([^"]+)"', page
-    )
-    assert token, "no CSRF token on the login page"
-    response = session.post(
-        f"{base_url}/login/",
-        data={"username": username, "password": _password(username), "csrf_token": token.group(1)},
-        timeout=60,
-        allow_redirects=True,
-    )
-    assert session.get(f"{base_url}/api/v1/me/", timeout=60).status_code == 200, (
-        username,
-        response.status_code,
-    )
-    csrf = session.get(f"{base_url}/api/v1/security/csrf_token/", timeout=60).json()["result"]
-    session.headers.update({"X-CSRFToken": csrf, "Referer": base_url})
-    return session
+    return cookie_session(base_url, username, _password(username))
 
 
 @pytest.fixture(scope="module")

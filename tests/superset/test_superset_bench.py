@@ -34,9 +34,21 @@ def test_report_says_which_target_is_missed():
     fast = "\n".join(markdown(_result(4.0, [100.0] * 20), "zicht bench-superset"))
     slow = "\n".join(markdown(_result(6.5, [100.0] * 18 + [900.0] * 2), "zicht bench-superset"))
     assert "| Zicht — X | 3 | 4.0 s | 2.0 s | yes | 0 |" in fast
-    assert "| 100 ms | 100 ms | 100 ms | yes |" in fast
+    assert "| admin (full file, unchecked) | 20 | 100 ms | 100 ms | 100 ms | yes |" in fast
     assert "| Zicht — X | 3 | 6.5 s | 3.2 s | **no** | 0 |" in slow
-    assert "| 100 ms | 900 ms | 900 ms | **no** |" in slow
+    assert "| admin (full file, unchecked) | 20 | 100 ms | 900 ms | 900 ms | **no** |" in slow
+    assert "riec-rotterdam" not in fast, "no analyst row without the analyst's replay"
+
+
+def test_report_has_the_analysts_queries_beside_the_admins():
+    result = _result(4.0, [100.0] * 20)
+    result.analyst_query_ms = {f"zicht-x #{n}": [400.0 if n >= 18 else 120.0] for n in range(20)}
+    text = "\n".join(markdown(result, "zicht bench-superset"))
+    assert (
+        "| riec-rotterdam (region file, every statement checked) | 20 | 120 ms | 400 ms | 400 ms | **no** |"
+        in text
+    )
+    assert SupersetBench.from_json(result.to_json()).analyst_query_ms == result.analyst_query_ms
 
 
 def test_quick_section_replaces_its_previous_figures_only(tmp_path):

@@ -133,3 +133,27 @@ def wait_until_charts_settled(page, chart_count: int, timeout_ms: float, allow_e
 def chart_errors(page) -> list[str]:
     """Texts of the error states shown inside chart holders (empty when every chart drew)."""
     return page.locator(CHART_HOLDER).locator(ERROR_STATE).all_inner_texts()
+
+
+def cookie_session(base_url: str, username: str, password: str):
+    """A requests session logged in as a browser is: the login form with its CSRF token, then the
+    API's CSRF token on every request (what a dashboard sends)."""
+    import re
+
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base_url}/login/", timeout=60).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if token is None:
+        raise AssertionError(f"no CSRF token on {base_url}/login/")
+    session.post(
+        f"{base_url}/login/",
+        data={"username": username, "password": password, "csrf_token": token.group(1)},
+        timeout=60,
+    )
+    if session.get(f"{base_url}/api/v1/me/", timeout=60).status_code != 200:
+        raise AssertionError(f"login as {username} was not accepted")
+    csrf = session.get(f"{base_url}/api/v1/security/csrf_token/", timeout=60).json()["result"]
+    session.headers.update({"X-CSRFToken": csrf, "Referer": base_url})
+    return session

@@ -19,6 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from zicht.errors import ZichtError
 from zicht.settings import Settings, get_settings
 
 LOGINS_FILE = "logins.toml"
@@ -26,7 +27,7 @@ MIN_PASSWORD_LENGTH = 12
 DEFAULT_ADMIN_USERNAME = "admin"
 
 
-class WeakSecretRefused(RuntimeError):
+class WeakSecretRefused(ZichtError, RuntimeError):
     """ZICHT_ENV=production with a missing, short or embedded password."""
 
 
