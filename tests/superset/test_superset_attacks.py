@@ -96,8 +96,21 @@ def _check(target: Target, user: str, response: requests.Response, door: str, at
     body = response.content.decode("utf-8", errors="replace")
     _scan(target, user, body, f"{door}: {attack} ({response.status_code})")
     OUTCOMES.append(
-        {"user": user, "door": door, "attack": attack, "outcome": outcome_of(response.status_code, body)}
-    )
+        {"user": user, "door": door, "attack": attack, "outcome": outcome_of(response.status_code, body),
+         "message": _message(body)}
+    )  # fmt: skip
+
+
+def _message(body: str) -> str:
+    """What an error answer says (Superset's `message` or first error), cut short; '' for data."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(answer, dict):
+        return ""
+    message = answer.get("message") or (answer.get("errors") or [{}])[0].get("message", "")
+    return str(message)[:200]
 
 
 @pytest.fixture(scope="module", autouse=True)
