@@ -116,6 +116,11 @@ STEPS = [
     ("dbt build (all models and tests)", "from zicht.transform import build_warehouse; build_warehouse()"),
     ("quality gate and publish", "from zicht.gate import gate_and_publish; gate_and_publish()"),
     (
+        "region scope files of the live release, cut again (part of every publish and rollback)",
+        "from zicht.publish import make_scoped_files_live; from zicht.settings import get_settings as s; "
+        "make_scoped_files_live(s().published_path, s())",
+    ),
+    (
         "Superset: set up a private instance, open every dashboard in Chromium, replay the chart queries",
         # With the operations file, as `zicht bench-superset`: Pipelinekwaliteit reads it.
         "from zicht.superset.bench import run_private; from zicht.settings import get_settings as s; "

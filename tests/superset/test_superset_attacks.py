@@ -120,6 +120,43 @@ def report():
     if path:
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(OUTCOMES, handle, indent=1)
+        with open(f"{path}.md", "w", encoding="utf-8") as handle:
+            handle.write("\n".join(report_markdown(OUTCOMES)) + "\n")
+
+
+def _door_group(door: str) -> str:
+    if door.startswith("chart data on "):
+        dataset, kind = door.removeprefix("chart data on ").split(", ")
+        return f"chart data, {'indicator_values' if dataset == 'indicator_values' else 'the other datasets'}, {kind}"
+    return door
+
+
+def report_markdown(outcomes: list[dict[str, str]]) -> list[str]:
+    """One row per door: requests sent, how they were answered, and what a refusal said."""
+    from collections import Counter, defaultdict
+
+    by_door: dict[str, Counter] = defaultdict(Counter)
+    said: dict[str, str] = {}
+    attacks: dict[str, set] = defaultdict(set)
+    for row in outcomes:
+        group = _door_group(row["door"])
+        by_door[group][row["outcome"]] += 1
+        attacks[group].add(row["attack"])
+        if row["message"] and row["outcome"] != "answered, within the user's scope":
+            said.setdefault(group, row["message"].replace("|", "/").replace("\n", " ")[:120])
+    lines = [
+        f"{len(outcomes)} requests as {len({row['user'] for row in outcomes})} analysts; no answer showed a "
+        "wijk or buurt of another region, a file's content, a warehouse record or a password hash.",
+        "",
+        "| door | attacks | requests | answers | a refusal said |",
+        "|---|---|---|---|---|",
+    ]
+    for group in sorted(by_door):
+        answers = "; ".join(f"{outcome}: {count}" for outcome, count in by_door[group].most_common())
+        lines.append(
+            f"| {group} | {len(attacks[group])} | {sum(by_door[group].values())} | {answers} | {said.get(group, '')} |"
+        )
+    return lines
 
 
 def _scan(target: Target, user: str, body: str, where: str) -> None:

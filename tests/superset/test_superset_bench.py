@@ -48,6 +48,7 @@ def test_report_has_the_analysts_queries_beside_the_admins():
         "| riec-rotterdam (region file, every statement checked) | 20 | 120 ms | 400 ms | 400 ms | **no** |"
         in text
     )
+    assert "| admin, the analyst's requests | 20 | 100 ms | 100 ms | 100 ms | yes |" in text
     assert SupersetBench.from_json(result.to_json()).analyst_query_ms == result.analyst_query_ms
 
 

@@ -296,21 +296,35 @@ def _machine_lines(machine: dict[str, dict]) -> list[str]:
     ]
 
 
-def _analyst_row(result: SupersetBench) -> list[str]:
+def _latency_row(who: str, latencies: list[float]) -> str:
+    p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
+    return (
+        f"| {who} | {len(latencies)} | {p50:.0f} ms | {p95:.0f} ms | {max(latencies):.0f} ms "
+        f"| {_met(p95 <= QUERY_P95_TARGET_MS)} |"
+    )
+
+
+def _analyst_rows(result: SupersetBench) -> list[str]:
+    """The analyst's replay, and the admin's on the same requests (the analyst has no Pipelinekwaliteit,
+    whose small queries would otherwise pull the admin's figures down)."""
     latencies = result.all_latencies(analyst=True)
     if not latencies:
         return []
-    p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
+    same = [
+        ms
+        for label, measured in result.query_ms.items()
+        if label in result.analyst_query_ms
+        for ms in measured
+    ]
     return [
-        f"| {BENCH_ANALYST} (region file, every statement checked) | {len(latencies)} | {p50:.0f} ms | "
-        f"{p95:.0f} ms | {max(latencies):.0f} ms | {_met(p95 <= QUERY_P95_TARGET_MS)} |"
+        _latency_row("admin, the analyst's requests", same),
+        _latency_row(f"{BENCH_ANALYST} (region file, every statement checked)", latencies),
     ]
 
 
 def markdown(result: SupersetBench, command: str) -> list[str]:
     """The section of docs/benchmarks.md: setup, per-dashboard render times, query latency."""
     latencies = result.all_latencies()
-    p50, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     rows = ", ".join(f"{table} {count:,}" for table, count in result.rows.items())
     setup = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.setup_seconds.items())
     lines = [
@@ -343,9 +357,8 @@ def markdown(result: SupersetBench, command: str) -> list[str]:
         "",
         "| as | requests | median | p95 | max | p95 target (300 ms) met |",
         "|---|---|---|---|---|---|",
-        f"| admin (full file, unchecked) | {len(latencies)} | {p50:.0f} ms | {p95:.0f} ms "
-        f"| {max(latencies):.0f} ms | {_met(p95 <= QUERY_P95_TARGET_MS)} |",
-        *_analyst_row(result),
+        _latency_row("admin (full file, unchecked)", latencies),
+        *_analyst_rows(result),
         "",
         "Slowest requests (median over the rounds): "
         + "; ".join(f"{label} {statistics.median(ms):.0f} ms" for label, ms in slowest)
